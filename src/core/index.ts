@@ -1,0 +1,5 @@
+export * from './errors';
+export * from './format';
+export * from './validate';
+export * from './rng';
+export * from './units';
