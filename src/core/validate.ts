@@ -6,6 +6,19 @@ import { closest } from 'fastest-levenshtein';
 import { CbramError, type ErrorCode } from './errors';
 import { formatValue } from './format';
 
+/**
+ * The known name nearest to `input`: a case-insensitive prefix or substring match first
+ * ("expo" → "exponential"), otherwise the smallest edit distance.
+ */
+export function nearestName(input: string, known: readonly string[]): string {
+  const low = input.toLowerCase();
+  const prefix = known.find((k) => k.toLowerCase().startsWith(low));
+  if (prefix) return prefix;
+  const inside = known.find((k) => k.toLowerCase().includes(low));
+  if (inside) return inside;
+  return closest(input, known as string[]);
+}
+
 /** Throw a CbramError: `fn: param must be <allowed>, got <value>`. */
 export function fail(
   fn: string,
@@ -89,7 +102,7 @@ export function checkOneOf<T extends string>(
   if (typeof v !== 'string' || !choices.includes(v as T)) {
     const hint =
       typeof v === 'string' && choices.length
-        ? ` (did you mean "${closest(v, choices as T[])}"?)`
+        ? ` (did you mean "${nearestName(v, choices)}"?)`
         : '';
     fail(fn, param, v, `one of ${choices.map((c) => `"${c}"`).join(', ')}${hint}`);
   }
@@ -110,7 +123,7 @@ export function checkOptions(fn: string, options: unknown, known: readonly strin
   }
   for (const key of Object.keys(options as object)) {
     if (!known.includes(key)) {
-      const hint = known.length ? ` (did you mean "${closest(key, known as string[])}"?)` : '';
+      const hint = known.length ? ` (did you mean "${nearestName(key, known)}"?)` : '';
       throw new CbramError(
         'E_OPTION',
         `${fn}: unknown option "${key}"${hint}. Known options: ${known.join(', ')}`,

@@ -1,0 +1,239 @@
+/**
+ * Many devices of one config, with all state in typed arrays (never one object per cell).
+ *
+ * Per-cell state: conductance `g` (S) plus the device-to-device draws made once at creation:
+ * the cell's own G_min (`lo`), range (`span`), step multiplier (`scale`) and fault (`stuck`).
+ * Cells are addressed by flat index; the crossbar lays them out row-major.
+ */
+import type { DeviceConfig } from './config';
+import { buildStepTables, STEP_TABLE_SIZE, type StepTables } from './models';
+import type { Rng } from '../core/rng';
+import { checkInt, checkNumber, fail } from '../core/validate';
+
+/** Fault codes stored in {@link DeviceArray.stuck}. */
+export const FAULT_NONE = 0;
+export const FAULT_STUCK_OFF = 1;
+export const FAULT_STUCK_ON = 2;
+
+/**
+ * Running tally of pulses applied by {@link DeviceArray.pulse}. `setG` and `resetG` sum the
+ * conductance (S) each pulsed cell had when its pulse began, so energy = V²·t·ΣG.
+ */
+export interface PulseTally {
+  set: number;
+  reset: number;
+  setG: number;
+  resetG: number;
+}
+
+/** A zeroed tally. */
+export function createTally(): PulseTally {
+  return { set: 0, reset: 0, setG: 0, resetG: 0 };
+}
+
+/** Options for {@link createDeviceArray}. */
+export interface DeviceArrayOptions {
+  /** Storage for the conductances (length `size`), e.g. a view into a kernel's memory. */
+  g?: Float32Array;
+  /** Initial normalised state x ∈ [0, 1] of every working cell (default 0: fully reset). */
+  initial?: number;
+}
+
+const TABLE_LAST = STEP_TABLE_SIZE - 1;
+
+/**
+ * An array of devices. Mutates in place; see {@link createDeviceArray}.
+ */
+export class DeviceArray {
+  readonly config: DeviceConfig;
+  readonly size: number;
+  readonly tables: StepTables;
+  /** Conductance, S. */
+  readonly g: Float32Array;
+  /** Per-cell G_min, S (device-to-device spread). */
+  readonly lo: Float32Array;
+  /** Per-cell G_max − G_min, S. */
+  readonly span: Float32Array;
+  /** Per-cell step multiplier (lognormal, mean 1). */
+  readonly scale: Float32Array;
+  /** Per-cell fault: FAULT_NONE, FAULT_STUCK_OFF or FAULT_STUCK_ON. */
+  readonly stuck: Uint8Array;
+
+  /** @internal Use {@link createDeviceArray}. */
+  constructor(config: DeviceConfig, size: number, g: Float32Array) {
+    this.config = config;
+    this.size = size;
+    this.tables = buildStepTables(config.model);
+    this.g = g;
+    this.lo = new Float32Array(size);
+    this.span = new Float32Array(size);
+    this.scale = new Float32Array(size);
+    this.stuck = new Uint8Array(size);
+  }
+
+  /** Normalised state x of cell i in its own range. */
+  normalized(i: number): number {
+    return (this.g[i]! - this.lo[i]!) / this.span[i]!;
+  }
+
+  /**
+   * Write cell i directly to normalised state x (clamped to [0, 1], quantised to the levels).
+   * Models an ideal program-and-verify write; it issues no counted pulses. Stuck cells keep
+   * their stuck value.
+   */
+  setNormalized(i: number, x: number): void {
+    const st = this.stuck[i]!;
+    if (st !== FAULT_NONE) {
+      this.g[i] = st === FAULT_STUCK_ON ? this.lo[i]! + this.span[i]! : this.lo[i]!;
+      return;
+    }
+    let y = x < 0 ? 0 : x > 1 ? 1 : x;
+    const L = this.config.levels;
+    if (L > 0) y = Math.round(y * (L - 1)) / (L - 1);
+    this.g[i] = this.lo[i]! + y * this.span[i]!;
+  }
+
+  /**
+   * Apply pulses to the cells `start + k·stride` for k < count. `pulses[k]` is a signed count:
+   * n > 0 applies n SET pulses, n < 0 applies |n| RESET pulses, 0 none. A cell whose `mask` entry
+   * (indexed by cell) is non-zero is frozen: it gets no pulse and costs nothing. Stuck cells take
+   * the pulse (and its energy) but do not move. Cycle-to-cycle noise is drawn from `c2c`.
+   *
+   * @example
+   * const tally = createTally();
+   * dev.pulse(0, 1, 4, Int8Array.of(1, 1, -1, 0), null, rng.stream('c2c'), tally);
+   */
+  pulse(
+    start: number,
+    stride: number,
+    count: number,
+    pulses: Int8Array,
+    mask: Uint8Array | null,
+    c2c: Rng,
+    tally: PulseTally,
+  ): void {
+    const { g, lo, span, scale, stuck } = this;
+    const setT = this.tables.set;
+    const resetT = this.tables.reset;
+    const sigma = this.config.c2cStd;
+    const L = this.config.levels;
+    const lm1 = L > 0 ? L - 1 : 0;
+    let nSet = 0;
+    let nReset = 0;
+    let gSet = 0;
+    let gReset = 0;
+    for (let k = 0; k < count; k++) {
+      let n = pulses[k]!;
+      if (n === 0) continue;
+      const i = start + k * stride;
+      if (mask !== null && mask[i] !== 0) continue;
+      const up = n > 0;
+      if (!up) n = -n;
+      if (stuck[i] !== FAULT_NONE) {
+        const gi = g[i]!;
+        if (up) {
+          nSet += n;
+          gSet += n * gi;
+        } else {
+          nReset += n;
+          gReset += n * gi;
+        }
+        continue;
+      }
+      const l = lo[i]!;
+      const sp = span[i]!;
+      const sc = scale[i]!;
+      const tab = up ? setT : resetT;
+      let x = (g[i]! - l) / sp;
+      for (let p = 0; p < n; p++) {
+        if (up) gSet += l + x * sp;
+        else gReset += l + x * sp;
+        const xc = x < 0 ? 0 : x > 1 ? 1 : x;
+        const t = xc * TABLE_LAST;
+        let j = t | 0;
+        if (j >= TABLE_LAST) j = TABLE_LAST - 1;
+        const a = tab[j]!;
+        let d = (a + (t - j) * (tab[j + 1]! - a)) * sc;
+        if (sigma > 0) d += sigma * c2c.normal() * (up ? 1 : -1);
+        x = up ? x + d : x - d;
+        x = x < 0 ? 0 : x > 1 ? 1 : x;
+        if (lm1 > 0) x = Math.round(x * lm1) / lm1;
+      }
+      g[i] = l + x * sp;
+      if (up) nSet += n;
+      else nReset += n;
+    }
+    tally.set += nSet;
+    tally.reset += nReset;
+    tally.setG += gSet;
+    tally.resetG += gReset;
+  }
+
+  /**
+   * Retention loss over `dt` seconds: every working cell relaxes exponentially toward its own
+   * G_min with the config's time constant (weak subquantum filaments dissolve toward the high
+   * resistance state). No effect when retentionTau is Infinity.
+   */
+  relax(dt: number): void {
+    checkNumber('DeviceArray.relax', 'dt', dt, { min: 0 });
+    const tau = this.config.retentionTau;
+    if (!Number.isFinite(tau) || dt === 0) return;
+    const f = Math.exp(-dt / tau);
+    const { g, lo, stuck } = this;
+    for (let i = 0; i < this.size; i++) {
+      if (stuck[i] === FAULT_NONE) g[i] = lo[i]! + (g[i]! - lo[i]!) * f;
+    }
+  }
+}
+
+/** Lognormal multiplier with mean 1 and relative spread `sd` (exact mean, any sd). */
+function lognormalUnitMean(rng: Rng, sd: number): number {
+  if (sd === 0) return 1;
+  const s2 = Math.log(1 + sd * sd);
+  return Math.exp(Math.sqrt(s2) * rng.normal() - s2 / 2);
+}
+
+/**
+ * Create `size` devices of `config`. Device-to-device spread and faults are drawn from `d2d`
+ * once: per-cell G_min and G_max are lognormal around the config's values with relative spreads
+ * gMinDtod and gMaxDtod (a cell's G_max is kept above its G_min by at least 1 % of the nominal
+ * range), the step multiplier is lognormal with mean 1 and spread stepDtod, and each cell is stuck
+ * off (at its G_min) with probability pStuckOff or stuck on (at its G_max) with probability pStuckOn.
+ *
+ * @example
+ * const dev = createDeviceArray(PRESETS['cbram-subquantum'], 397 * 500, createRng(1).stream('d2d'));
+ */
+export function createDeviceArray(
+  config: DeviceConfig,
+  size: number,
+  d2d: Rng,
+  options: DeviceArrayOptions = {},
+): DeviceArray {
+  const fn = 'createDeviceArray';
+  if (!config || typeof config !== 'object' || !config.model)
+    fail(fn, 'config', config, 'a DeviceConfig from defineDevice() or PRESETS');
+  checkInt(fn, 'size', size, { min: 1, max: 2 ** 30 });
+  const g = options.g ?? new Float32Array(size);
+  if (!(g instanceof Float32Array) || g.length !== size)
+    fail(fn, 'options.g', g, `a Float32Array of length ${size}`);
+  const initial = options.initial ?? 0;
+  checkNumber(fn, 'options.initial', initial, { min: 0, max: 1 });
+  const dev = new DeviceArray(config, size, g);
+  const minSpan = 0.01 * (config.gMax - config.gMin);
+  for (let i = 0; i < size; i++) {
+    const lo = config.gMin * lognormalUnitMean(d2d, config.gMinDtod);
+    const hi = Math.max(config.gMax * lognormalUnitMean(d2d, config.gMaxDtod), lo + minSpan);
+    dev.lo[i] = lo;
+    dev.span[i] = hi - lo;
+    dev.scale[i] = lognormalUnitMean(d2d, config.stepDtod);
+    const u = d2d.float();
+    dev.stuck[i] =
+      u < config.pStuckOff
+        ? FAULT_STUCK_OFF
+        : u < config.pStuckOff + config.pStuckOn
+          ? FAULT_STUCK_ON
+          : FAULT_NONE;
+    dev.setNormalized(i, initial);
+  }
+  return dev;
+}

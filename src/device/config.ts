@@ -1,0 +1,332 @@
+/**
+ * Device configs: plain, serialisable data, kept apart from the physics (./models.ts, ./array.ts).
+ *
+ * Conductances are in siemens (S), voltages in volts (V), times in seconds (s), energies in
+ * joules (J). Steps and noise are given in normalised units of the device's own range,
+ * x = (G − G_min)/(G_max − G_min) ∈ [0, 1].
+ *
+ * Variability fields follow one suffix convention: `…Dtod` is a device-to-device relative spread
+ * (drawn once per cell), `…Std` is cycle-to-cycle (drawn on every pulse or read).
+ */
+import {
+  checkInt,
+  checkNumber,
+  checkOneOf,
+  checkOptions,
+  checkFiniteArray,
+  fail,
+} from '../core/validate';
+
+/** Ideal linear device: every pulse moves G by the same amount. */
+export interface LinearModel {
+  kind: 'linear';
+  /** SET pulses to go from G_min to G_max. */
+  setPulses: number;
+  /** RESET pulses to go from G_max to G_min. */
+  resetPulses: number;
+}
+
+/**
+ * Exponential-saturating device with separate SET/RESET nonlinearity, the parametrisation used by
+ * NeuroSim (Chen, Peng & Yu, IEEE TCAD 37:3067, 2018): along a SET train
+ * G(P) = G_min + B(1 − e^(−P/A)), B = (G_max − G_min)/(1 − e^(−P_max/A)). Here the curvature is
+ * given as ν = P_max/A (0 = linear); RESET mirrors it from G_max downward.
+ */
+export interface NonlinearModel {
+  kind: 'nonlinear';
+  /** P_max for SET: pulses from G_min to G_max. */
+  setPulses: number;
+  /** P_max for RESET. */
+  resetPulses: number;
+  /** SET curvature ν = P_max/A, >= 0. */
+  setNonlinearity: number;
+  /** RESET curvature, >= 0. */
+  resetNonlinearity: number;
+}
+
+/** Soft bounds: the step is proportional to the distance to the bound the pulse drives toward. */
+export interface SoftBoundsModel {
+  kind: 'softBounds';
+  /** SET step at G_min, as a fraction of the range (Δx = setStep·(1 − x)). */
+  setStep: number;
+  /** RESET step at G_max (Δx = −resetStep·x). */
+  resetStep: number;
+}
+
+/**
+ * Step that shrinks exponentially toward the bound: Δx_SET = setStep·(e^(γ(1−x)) − 1)/(e^γ − 1).
+ * With γ = 2 and the mapping w = 2x − 1 this is exactly the weight-dependent LTP of Shi et al.
+ * 2018, Δw ∝ e^(1−w) − 1, from identical pulses. RESET is constant for resetGamma = 0, otherwise
+ * mirrored: Δx_RESET = −resetStep·(e^(γ_r·x) − 1)/(e^(γ_r) − 1).
+ */
+export interface ExponentialModel {
+  kind: 'exponential';
+  /** SET step at G_min, fraction of range. */
+  setStep: number;
+  /** SET curvature γ >= 0 (0 gives soft bounds). */
+  setGamma: number;
+  /** RESET step (at G_max when resetGamma > 0), fraction of range. */
+  resetStep: number;
+  /** RESET curvature γ_r >= 0 (0 = constant step). */
+  resetGamma: number;
+}
+
+/**
+ * A measured response: conductance (S) after each pulse of a SET train from the low state, and of a
+ * RESET train from the high state. Entry 0 is the state before the first pulse. Both must be
+ * monotone. The device's G_min and G_max must match the table's ends.
+ */
+export interface TableModel {
+  kind: 'table';
+  set: readonly number[];
+  reset: readonly number[];
+}
+
+export type DeviceModel =
+  LinearModel | NonlinearModel | SoftBoundsModel | ExponentialModel | TableModel;
+export type DeviceModelKind = DeviceModel['kind'];
+export const DEVICE_MODEL_KINDS: readonly DeviceModelKind[] = [
+  'linear',
+  'nonlinear',
+  'softBounds',
+  'exponential',
+  'table',
+];
+
+/** A programming or read pulse. Energy per pulse is V²·G·t unless `energy` overrides it. */
+export interface PulseConfig {
+  /** Pulse amplitude, V (sign is the polarity; energy uses V²). */
+  voltage: number;
+  /** Pulse width, s. */
+  width: number;
+  /** Fixed energy per pulse, J, replacing V²·G·t (for devices where Joule heating of the cell is not the main cost). */
+  energy?: number;
+}
+
+/** Full device description. Build one with {@link defineDevice}; presets live in ./presets.ts. */
+export interface DeviceConfig {
+  /** Short name, e.g. `cbram-subquantum`. */
+  name: string;
+  /** Where the values come from. */
+  source: string;
+  /** Fields whose values are our assumptions rather than measured or cited. */
+  assumed: readonly string[];
+  /** Pulse response model. */
+  model: DeviceModel;
+  /** Lowest programmable conductance, S. */
+  gMin: number;
+  /** Highest programmable conductance, S. */
+  gMax: number;
+  /** Number of distinct conductance levels (>= 2), or 0 for analog. */
+  levels: number;
+  /** Cycle-to-cycle noise: std of each pulse's step, as a fraction of the range. */
+  c2cStd: number;
+  /** Device-to-device relative spread of G_min. */
+  gMinDtod: number;
+  /** Device-to-device relative spread of G_max. */
+  gMaxDtod: number;
+  /** Device-to-device relative spread of the step size. */
+  stepDtod: number;
+  /** Probability that a cell is stuck at G_min. */
+  pStuckOff: number;
+  /** Probability that a cell is stuck at G_max. */
+  pStuckOn: number;
+  /** Read noise: relative std of the conductance seen by each read. */
+  readNoiseStd: number;
+  /** Retention: time constant of relaxation toward the cell's G_min, s (Infinity = none). */
+  retentionTau: number;
+  /** SET (potentiating) pulse. */
+  set: PulseConfig;
+  /** RESET (depressing) pulse. */
+  reset: PulseConfig;
+  /** Read pulse. */
+  read: PulseConfig;
+}
+
+/** Options accepted by {@link defineDevice}: any subset of a DeviceConfig. */
+export type DeviceOptions = Partial<DeviceConfig>;
+
+/** Defaults for fields a caller leaves out: an ideal, noise-free device. */
+export const DEVICE_DEFAULTS: DeviceConfig = Object.freeze({
+  name: 'custom',
+  source: 'user-defined',
+  assumed: [],
+  model: { kind: 'linear', setPulses: 64, resetPulses: 64 },
+  gMin: 1e-6,
+  gMax: 50e-6,
+  levels: 0,
+  c2cStd: 0,
+  gMinDtod: 0,
+  gMaxDtod: 0,
+  stepDtod: 0,
+  pStuckOff: 0,
+  pStuckOn: 0,
+  readNoiseStd: 0,
+  retentionTau: Infinity,
+  set: { voltage: 1, width: 10e-9 },
+  reset: { voltage: -1, width: 10e-9 },
+  read: { voltage: 0.1, width: 10e-9 },
+}) as DeviceConfig;
+
+const CONFIG_KEYS = Object.keys(DEVICE_DEFAULTS);
+const MODEL_KEYS: Record<DeviceModelKind, string[]> = {
+  linear: ['kind', 'setPulses', 'resetPulses'],
+  nonlinear: ['kind', 'setPulses', 'resetPulses', 'setNonlinearity', 'resetNonlinearity'],
+  softBounds: ['kind', 'setStep', 'resetStep'],
+  exponential: ['kind', 'setStep', 'setGamma', 'resetStep', 'resetGamma'],
+  table: ['kind', 'set', 'reset'],
+};
+
+function checkPulse(fn: string, param: string, p: unknown): PulseConfig {
+  if (!p || typeof p !== 'object') fail(fn, param, p, 'an object { voltage, width, energy? }');
+  checkOptions(fn, p, ['voltage', 'width', 'energy']);
+  const q = p as PulseConfig;
+  checkNumber(fn, `${param}.voltage`, q.voltage);
+  checkNumber(fn, `${param}.width`, q.width, { min: 0, exclusiveMin: true });
+  if (q.energy !== undefined) checkNumber(fn, `${param}.energy`, q.energy, { min: 0 });
+  return Object.freeze({ ...q });
+}
+
+function checkMonotone(fn: string, param: string, a: ArrayLike<number>, up: boolean): void {
+  if (a.length < 2)
+    fail(
+      fn,
+      `${param}.length`,
+      a.length,
+      'at least 2 (the state before the first pulse, then one per pulse)',
+    );
+  for (let i = 1; i < a.length; i++) {
+    const d = a[i]! - a[i - 1]!;
+    if (up ? d < 0 : d > 0) {
+      fail(
+        fn,
+        `${param}[${i}]`,
+        a[i],
+        `${up ? '>=' : '<='} the previous entry ${a[i - 1]} (a ${up ? 'SET' : 'RESET'} train must be monotone)`,
+        'E_DATA',
+      );
+    }
+  }
+}
+
+function checkModel(fn: string, m: unknown, gMin: number, gMax: number): DeviceModel {
+  if (!m || typeof m !== 'object') fail(fn, 'model', m, 'an object with a kind');
+  const kind = checkOneOf(fn, 'model.kind', (m as DeviceModel).kind, DEVICE_MODEL_KINDS);
+  checkOptions(`${fn} (model "${kind}")`, m, MODEL_KEYS[kind]);
+  const pos = { min: 0, exclusiveMin: true };
+  switch (kind) {
+    case 'linear': {
+      const q = m as LinearModel;
+      checkNumber(fn, 'model.setPulses', q.setPulses, { min: 1 });
+      checkNumber(fn, 'model.resetPulses', q.resetPulses, { min: 1 });
+      return Object.freeze({ ...q });
+    }
+    case 'nonlinear': {
+      const q = m as NonlinearModel;
+      checkNumber(fn, 'model.setPulses', q.setPulses, { min: 1 });
+      checkNumber(fn, 'model.resetPulses', q.resetPulses, { min: 1 });
+      checkNumber(fn, 'model.setNonlinearity', q.setNonlinearity, { min: 0, max: 50 });
+      checkNumber(fn, 'model.resetNonlinearity', q.resetNonlinearity, { min: 0, max: 50 });
+      return Object.freeze({ ...q });
+    }
+    case 'softBounds': {
+      const q = m as SoftBoundsModel;
+      checkNumber(fn, 'model.setStep', q.setStep, { ...pos, max: 1 });
+      checkNumber(fn, 'model.resetStep', q.resetStep, { ...pos, max: 1 });
+      return Object.freeze({ ...q });
+    }
+    case 'exponential': {
+      const q = m as ExponentialModel;
+      checkNumber(fn, 'model.setStep', q.setStep, { ...pos, max: 1 });
+      checkNumber(fn, 'model.setGamma', q.setGamma, { min: 0, max: 50 });
+      checkNumber(fn, 'model.resetStep', q.resetStep, { ...pos, max: 1 });
+      checkNumber(fn, 'model.resetGamma', q.resetGamma, { min: 0, max: 50 });
+      return Object.freeze({ ...q });
+    }
+    case 'table': {
+      const q = m as TableModel;
+      const set = Array.from(checkFiniteArray(fn, 'model.set', q.set));
+      const reset = Array.from(checkFiniteArray(fn, 'model.reset', q.reset));
+      checkMonotone(fn, 'model.set', set, true);
+      checkMonotone(fn, 'model.reset', reset, false);
+      const tol = 1e-9 * gMax;
+      for (const [name, v, want] of [
+        ['model.set[0]', set[0]!, gMin],
+        ['model.set[last]', set[set.length - 1]!, gMax],
+        ['model.reset[0]', reset[0]!, gMax],
+        ['model.reset[last]', reset[reset.length - 1]!, gMin],
+      ] as const) {
+        if (Math.abs(v - want) > tol)
+          fail(
+            fn,
+            name,
+            v,
+            `equal to ${want} S (the table's ends are G_min and G_max; set gMin/gMax to match)`,
+            'E_DATA',
+          );
+      }
+      if (set[set.length - 1]! <= set[0]!)
+        fail(fn, 'model.set', set, 'a rising SET train (last > first)', 'E_DATA');
+      return Object.freeze({ kind, set: Object.freeze(set), reset: Object.freeze(reset) });
+    }
+  }
+}
+
+/**
+ * Validate and complete a device config. Unknown keys get a clear error with the nearest name.
+ * The result is frozen.
+ *
+ * @example
+ * const dev = defineDevice({ gMin: 1 * uS, gMax: 50 * uS, c2cStd: 0.02,
+ *   model: { kind: 'exponential', setStep: 0.1, setGamma: 2, resetStep: 1 / 64, resetGamma: 0 } });
+ */
+export function defineDevice(
+  options: DeviceOptions = {},
+  base: DeviceConfig = DEVICE_DEFAULTS,
+): DeviceConfig {
+  const fn = 'defineDevice';
+  checkOptions(fn, options, CONFIG_KEYS);
+  const c = { ...base, ...options } as DeviceConfig;
+  if (typeof c.name !== 'string' || !c.name) fail(fn, 'name', c.name, 'a non-empty string');
+  if (typeof c.source !== 'string') fail(fn, 'source', c.source, 'a string');
+  if (!Array.isArray(c.assumed) || c.assumed.some((a) => typeof a !== 'string'))
+    fail(fn, 'assumed', c.assumed, 'an array of field names');
+  checkNumber(fn, 'gMin', c.gMin, { min: 0 });
+  checkNumber(fn, 'gMax', c.gMax, { min: c.gMin, exclusiveMin: true });
+  if (c.levels !== 0) checkInt(fn, 'levels', c.levels, { min: 2, max: 1 << 20 });
+  for (const k of ['c2cStd', 'gMinDtod', 'gMaxDtod', 'stepDtod', 'readNoiseStd'] as const) {
+    checkNumber(fn, k, c[k], { min: 0, max: 1 });
+  }
+  checkNumber(fn, 'pStuckOff', c.pStuckOff, { min: 0, max: 1 });
+  checkNumber(fn, 'pStuckOn', c.pStuckOn, { min: 0, max: 1 - c.pStuckOff });
+  if (!(typeof c.retentionTau === 'number' && c.retentionTau > 0))
+    fail(
+      fn,
+      'retentionTau',
+      c.retentionTau,
+      'a positive number of seconds, or Infinity for no retention loss',
+    );
+  return Object.freeze({
+    ...c,
+    assumed: Object.freeze([...c.assumed]),
+    model: checkModel(fn, c.model, c.gMin, c.gMax),
+    set: checkPulse(fn, 'set', c.set),
+    reset: checkPulse(fn, 'reset', c.reset),
+    read: checkPulse(fn, 'read', c.read),
+  });
+}
+
+/**
+ * The fields of `config` that differ from `base` (default: the ideal defaults), for compact
+ * printing, as aihwkit does.
+ */
+export function deviceDiff(
+  config: DeviceConfig,
+  base: DeviceConfig = DEVICE_DEFAULTS,
+): Partial<DeviceConfig> {
+  const out: Record<string, unknown> = {};
+  for (const k of CONFIG_KEYS as (keyof DeviceConfig)[]) {
+    if (JSON.stringify(config[k]) !== JSON.stringify(base[k])) out[k] = config[k];
+  }
+  return out as Partial<DeviceConfig>;
+}

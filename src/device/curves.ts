@@ -1,0 +1,93 @@
+/**
+ * Pulse-response experiments: alternating SET and RESET trains over several cycles on one or
+ * more devices, the measurement behind the paper's device figure and the input format of
+ * {@link fitDevice}.
+ */
+import type { DeviceConfig } from './config';
+import { createDeviceArray, createTally } from './array';
+import { toRng, type Rng } from '../core/rng';
+import { checkInt, checkOptions } from '../core/validate';
+
+/** Options for {@link pulseResponse}. */
+export interface PulseResponseOptions {
+  /** SET+RESET cycles (default 3). */
+  cycles?: number;
+  /** SET pulses per train (default: enough to saturate, 100). */
+  setPulses?: number;
+  /** RESET pulses per train (default 100). */
+  resetPulses?: number;
+  /** Devices measured, each with its own device-to-device draw (default 1). */
+  devices?: number;
+  /** Seed or generator (streams `d2d` and `c2c` are derived from it). Default 0. */
+  seed?: number | Rng;
+}
+
+/** One row per pulse: column arrays of equal length. */
+export interface PulseResponse {
+  /** Device index. */
+  device: Int32Array;
+  /** Cycle index. */
+  cycle: Int32Array;
+  /** 'set' or 'reset' train. */
+  direction: ('set' | 'reset')[];
+  /** Pulse number within the train, from 0 (the state before the first pulse). */
+  pulse: Int32Array;
+  /** Conductance, S, after `pulse` pulses. */
+  conductance: Float64Array;
+}
+
+/**
+ * Simulate SET/RESET trains. Every device starts fully reset.
+ *
+ * @example
+ * const r = pulseResponse(PRESETS['cbram-subquantum'], { cycles: 3, devices: 4, seed: 1 });
+ */
+export function pulseResponse(
+  config: DeviceConfig,
+  options: PulseResponseOptions = {},
+): PulseResponse {
+  const fn = 'pulseResponse';
+  checkOptions(fn, options, ['cycles', 'setPulses', 'resetPulses', 'devices', 'seed']);
+  const cycles = checkInt(fn, 'options.cycles', options.cycles ?? 3, { min: 1, max: 10000 });
+  const nSet = checkInt(fn, 'options.setPulses', options.setPulses ?? 100, { min: 1, max: 100000 });
+  const nReset = checkInt(fn, 'options.resetPulses', options.resetPulses ?? 100, {
+    min: 1,
+    max: 100000,
+  });
+  const nDev = checkInt(fn, 'options.devices', options.devices ?? 1, { min: 1, max: 100000 });
+  const rng = toRng(fn, 'options.seed', options.seed ?? 0);
+  const dev = createDeviceArray(config, nDev, rng.stream('d2d'));
+  const c2c = rng.stream('c2c');
+  const rowsPer = cycles * (nSet + nReset + 2);
+  const n = nDev * rowsPer;
+  const out: PulseResponse = {
+    device: new Int32Array(n),
+    cycle: new Int32Array(n),
+    direction: new Array(n),
+    pulse: new Int32Array(n),
+    conductance: new Float64Array(n),
+  };
+  const tally = createTally();
+  const up = Int8Array.of(1);
+  const down = Int8Array.of(-1);
+  let r = 0;
+  for (let d = 0; d < nDev; d++) {
+    for (let c = 0; c < cycles; c++) {
+      for (const [dir, count, p] of [
+        ['set', nSet, up],
+        ['reset', nReset, down],
+      ] as const) {
+        for (let k = 0; k <= count; k++) {
+          if (k > 0) dev.pulse(d, 1, 1, p, null, c2c, tally);
+          out.device[r] = d;
+          out.cycle[r] = c;
+          out.direction[r] = dir;
+          out.pulse[r] = k;
+          out.conductance[r] = dev.g[d]!;
+          r++;
+        }
+      }
+    }
+  }
+  return out;
+}
