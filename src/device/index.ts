@@ -1,0 +1,6 @@
+export * from './config';
+export * from './models';
+export * from './array';
+export * from './energy';
+export * from './presets';
+export * from './curves';
