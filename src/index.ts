@@ -1,6 +1,14 @@
 /**
  * CBRAM Lab: simulate neural-network training inside resistive memory.
  *
- * Layers, bottom up: core → device → crossbar → network → learning → pruning → energy → display.
+ * Layers, bottom up: core → device → crossbar → network → learning → pruning, with the energy
+ * ledger as the accounting service they report into, and data (MNIST) beside them.
  */
 export * from './core';
+export * from './device';
+export * from './crossbar';
+export * from './energy';
+export * from './data';
+export * from './network';
+export * from './pruning';
+export * from './learning';

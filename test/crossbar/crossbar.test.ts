@@ -35,11 +35,10 @@ test('an ideal read is Σ_i v_i·G_ij, for random states and voltages', () => {
     const v = Float64Array.from({ length: rows }, () => rng.uniform(-0.2, 0.2));
     const got = xbar.read(v);
     const want = reference(xbar.g, rows, cols, v);
+    // float32 SIMD accumulation: the error is bounded relative to Σ|v·G| (the sum itself can cancel).
+    const scale = reference(xbar.g, rows, cols, Float64Array.from(v, Math.abs));
     for (let j = 0; j < cols; j++)
-      assert.ok(
-        Math.abs(got[j]! - want[j]!) <= 1e-5 * (Math.abs(want[j]!) + 1e-9),
-        `${rows}x${cols} col ${j}`,
-      );
+      assert.ok(Math.abs(got[j]! - want[j]!) <= 1e-6 * scale[j]!, `${rows}x${cols} col ${j}`);
   }
 });
 
@@ -146,7 +145,7 @@ test('IR drop: matches the exact 1×1 solution to first order and grows with wir
   }
   const xbar = createCrossbar({ rows: 64, cols: 64, device: 'ideal', initial: 0.7 });
   const v = new Float64Array(64).fill(0.1);
-  const ideal = xbar.read(v).slice();
+  const ideal = reference(xbar.g, 64, 64, v); // float64, like the physical read path
   const a = xbar.read(v, undefined, { wireResistance: 0.5 }).slice();
   const b = xbar.read(v, undefined, { wireResistance: 1 }).slice();
   for (let j = 0; j < 64; j++) {

@@ -1,0 +1,220 @@
+/**
+ * Labelling and evaluation with learning off (the paper's follow-up): each output neuron takes the
+ * class it responds to most on labelled training images; a test image is classified by a vote
+ * over its output spikes, each spike counting for its neuron's class.
+ */
+import * as aq from 'arquero';
+import { createRng } from '../core/rng';
+import { checkInt, checkOptions, fail } from '../core/validate';
+import type { Dataset } from '../data/mnist';
+import { DeviceSynapses } from '../network/synapses';
+import type { Trainer } from './trainer';
+
+/** Options for {@link evaluate}. */
+export interface EvaluateOptions {
+  /** Images used to label neurons (default: training set). */
+  labelData?: Dataset;
+  /** Test images. */
+  testData: Dataset;
+  /** How many label images (first n; default 10,000 or all). */
+  labelImages?: number;
+  /** How many test images (first n; default all). */
+  testImages?: number;
+  /** Seed of the evaluation streams (default: the training seed). Evaluation never touches training streams. */
+  seed?: number;
+}
+
+/** Evaluation results. */
+export interface Evaluation {
+  /** Fraction of test images classified correctly. */
+  accuracy: number;
+  testImages: number;
+  labelImages: number;
+  /** Class of each neuron (−1: never fired while labelling). */
+  neuronLabels: Int8Array;
+  /** Neurons assigned to each class. */
+  neuronsPerClass: number[];
+  /** Predicted class per test image (−1: no output spike). */
+  predictions: Int8Array;
+  /** 10 × 10 counts, row = true class, column = predicted. */
+  confusion: Int32Array;
+  /** Mean output spikes per test image. */
+  meanSpikes: number;
+}
+
+/** Output spike counts (images × outputs) with learning off. */
+function respond(
+  trainer: Trainer,
+  data: Dataset,
+  n: number,
+  seed: number,
+  phase: 'label' | 'test',
+  visit: (img: number, counts: Int32Array) => void,
+): number {
+  const K = trainer.config.outputs;
+  const N = data.pixels;
+  if (N !== trainer.data.pixels)
+    fail(
+      'evaluate',
+      `${phase}Data.pixels`,
+      N,
+      `${trainer.data.pixels} (the training images' pixels)`,
+    );
+  const rng = createRng(seed).stream(phase);
+  const spikesRng = rng.stream('spikes');
+  const wtaRng = rng.stream('wta');
+  const counts = new Int32Array(K);
+  const xbar = trainer.synapses instanceof DeviceSynapses ? trainer.synapses.crossbar : null;
+  const prevPhase = xbar?.phase;
+  if (xbar) xbar.phase = phase;
+  let total = 0;
+  try {
+    for (let img = 0; img < n; img++) {
+      counts.fill(0);
+      const raster = trainer.encoder.encode(data.images, img * N, N, spikesRng);
+      const s = trainer.layer.present(
+        raster,
+        trainer.synapses,
+        trainer.bias,
+        trainer.biasOffset,
+        wtaRng,
+        null,
+        counts,
+      );
+      total += s;
+      visit(img, counts);
+    }
+  } finally {
+    if (xbar && prevPhase !== undefined) xbar.phase = prevPhase;
+  }
+  if (trainer.config.spikeEnergy > 0 && total > 0)
+    trainer.ledger.record('spike', phase, total, total * trainer.config.spikeEnergy);
+  return total;
+}
+
+/**
+ * Assign each output neuron the class with the highest mean response (learning off).
+ *
+ * @example
+ * const labels = labelNeurons(trainer, train, 10000);
+ */
+export function labelNeurons(
+  trainer: Trainer,
+  data: Dataset,
+  n = Math.min(10000, data.n),
+  seed = trainer.config.seed,
+): Int8Array {
+  checkInt('labelNeurons', 'n', n, { min: 1, max: data.n });
+  const K = trainer.config.outputs;
+  const resp = new Float64Array(10 * K);
+  const perClass = new Float64Array(10);
+  respond(trainer, data, n, seed, 'label', (img, counts) => {
+    const c = data.labels[img]!;
+    perClass[c]++;
+    const o = c * K;
+    for (let k = 0; k < K; k++) resp[o + k] += counts[k]!;
+  });
+  const labels = new Int8Array(K).fill(-1);
+  for (let k = 0; k < K; k++) {
+    let best = -1;
+    let bestV = 0;
+    for (let c = 0; c < 10; c++) {
+      if (perClass[c] === 0) continue;
+      const v = resp[c * K + k]! / perClass[c]!;
+      if (v > bestV) {
+        bestV = v;
+        best = c;
+      }
+    }
+    labels[k] = best;
+  }
+  return labels;
+}
+
+/**
+ * Label neurons, then classify test images by spike vote. Learning is off; training state and
+ * its random streams are untouched, so evaluating mid-run does not change the run.
+ *
+ * @example
+ * const ev = evaluate(trainer, { testData: test, labelImages: 10000 });
+ * console.log(ev.accuracy);
+ */
+export function evaluate(trainer: Trainer, options: EvaluateOptions): Evaluation {
+  const fn = 'evaluate';
+  if (!options || typeof options !== 'object')
+    fail(fn, 'options', options, 'an object { testData, ... }');
+  checkOptions(fn, options, ['labelData', 'testData', 'labelImages', 'testImages', 'seed']);
+  const labelData = options.labelData ?? trainer.data;
+  const testData = options.testData;
+  if (!testData || !(testData.images instanceof Uint8Array))
+    fail(fn, 'options.testData', testData, 'a Dataset');
+  const nLabel = checkInt(
+    fn,
+    'options.labelImages',
+    options.labelImages ?? Math.min(10000, labelData.n),
+    { min: 1, max: labelData.n },
+  );
+  const nTest = checkInt(fn, 'options.testImages', options.testImages ?? testData.n, {
+    min: 1,
+    max: testData.n,
+  });
+  const seed = checkInt(fn, 'options.seed', options.seed ?? trainer.config.seed, { min: 0 });
+  const labels = labelNeurons(trainer, labelData, nLabel, seed);
+  const predictions = new Int8Array(nTest);
+  const confusion = new Int32Array(100);
+  const K = trainer.config.outputs;
+  let correct = 0;
+  const score = new Float64Array(10);
+  const total = respond(trainer, testData, nTest, seed, 'test', (img, counts) => {
+    score.fill(0);
+    let any = false;
+    for (let k = 0; k < K; k++) {
+      const c = counts[k]!;
+      if (c > 0 && labels[k]! >= 0) {
+        score[labels[k]!] += c;
+        any = true;
+      }
+    }
+    let pred = -1;
+    if (any) {
+      pred = 0;
+      for (let c = 1; c < 10; c++) if (score[c]! > score[pred]!) pred = c;
+    }
+    predictions[img] = pred;
+    const y = testData.labels[img]!;
+    if (pred === y) correct++;
+    if (pred >= 0) confusion[y * 10 + pred]++;
+  });
+  const neuronsPerClass = new Array<number>(10).fill(0);
+  for (const l of labels) if (l >= 0) neuronsPerClass[l]!++;
+  return {
+    accuracy: correct / nTest,
+    testImages: nTest,
+    labelImages: nLabel,
+    neuronLabels: labels,
+    neuronsPerClass,
+    predictions,
+    confusion,
+    meanSpikes: total / nTest,
+  };
+}
+
+/**
+ * The confusion matrix as an arquero table in long form: actual, predicted, count.
+ *
+ * @example
+ * confusionTable(ev).groupby('actual').rollup({ n: aq.op.sum('count') }).print();
+ */
+export function confusionTable(ev: Evaluation): aq.ColumnTable {
+  const actual: number[] = [];
+  const predicted: number[] = [];
+  const count: number[] = [];
+  for (let a = 0; a < 10; a++) {
+    for (let p = 0; p < 10; p++) {
+      actual.push(a);
+      predicted.push(p);
+      count.push(ev.confusion[a * 10 + p]!);
+    }
+  }
+  return aq.table({ actual, predicted, count });
+}

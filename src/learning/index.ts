@@ -1,0 +1,5 @@
+export * from './config';
+export * from './stdp';
+export * from './trainer';
+export * from './evaluate';
+export * from './checkpoint';

@@ -1,0 +1,118 @@
+/**
+ * The paper's STDP, applied at each output spike to the winner's synapses: inputs that spiked
+ * within the window get LTP, Δw = η(c·e^(−w) − 1) (c = e by default, so the step falls to zero at
+ * w = 1), all others get constant LTD, Δw = −η; weights stay in [−1, 1].
+ *
+ * Two ways to apply it:
+ * - `ideal`: float weight updates, exactly the rule.
+ * - `device`: every update is a SET (LTP) or RESET (LTD) pulse on the cell. The device's own
+ *   response sets the step (the CBRAM preset's SET steps shrink exponentially, giving the rule's
+ *   shape from identical pulses). The learning rate becomes a pulse count: each synapse gets
+ *   n = ⌊η/η_dev⌋ pulses plus one more with probability frac(η/η_dev), where η_dev is the device's
+ *   mean LTD step in weight units, so the expected LTD equals −η, and pulses (energy) fall as η decays.
+ */
+import { resetStep } from '../device/models';
+import type { Rng } from '../core/rng';
+import type { DeviceSynapses, IdealSynapses, Synapses } from '../network/synapses';
+
+/** Updates issued, counted as the numpy peer counts them (frozen synapses are not counted). */
+export interface UpdateCounts {
+  ltp: number;
+  ltd: number;
+}
+
+/** A learning rule: change output k's synapses given which inputs were active. */
+export interface LearningRule {
+  readonly kind: 'ideal' | 'device';
+  /** `activeFlags[i]` is 1 for inputs active in the window. */
+  update(k: number, activeFlags: Uint8Array, eta: number, counts: UpdateCounts): void;
+}
+
+/** Float STDP on an {@link IdealSynapses}. */
+export class IdealStdp implements LearningRule {
+  readonly kind = 'ideal' as const;
+  constructor(
+    private readonly syn: IdealSynapses,
+    private readonly c: number,
+  ) {}
+
+  update(k: number, activeFlags: Uint8Array, eta: number, counts: UpdateCounts): void {
+    const { w, frozen, outputs: K, inputs: N, wMin, wMax } = this.syn;
+    const c = this.c;
+    let ltp = 0;
+    let ltd = 0;
+    for (let i = 0, j = k; i < N; i++, j += K) {
+      if (frozen[j] !== 0) continue;
+      const x = w[j]!;
+      let y: number;
+      if (activeFlags[i] !== 0) {
+        y = x + eta * (c * Math.exp(-x) - 1);
+        ltp++;
+      } else {
+        y = x - eta;
+        ltd++;
+      }
+      w[j] = y < wMin ? wMin : y > wMax ? wMax : y;
+    }
+    counts.ltp += ltp;
+    counts.ltd += ltd;
+  }
+}
+
+/** The device's mean LTD step in weight units (η_dev). */
+export function deviceEta(syn: DeviceSynapses): number {
+  const m = syn.crossbar.config.model;
+  let s = 0;
+  const n = 101;
+  for (let j = 0; j < n; j++) s += resetStep(m, j / (n - 1));
+  return (s / n) * (syn.mapping.wMax - syn.mapping.wMin);
+}
+
+/** STDP as SET/RESET pulses on a {@link DeviceSynapses}' crossbar. */
+export class DeviceStdp implements LearningRule {
+  readonly kind = 'device' as const;
+  readonly etaDevice: number;
+  private readonly pulses: Int8Array;
+
+  constructor(
+    private readonly syn: DeviceSynapses,
+    private readonly rng: Rng,
+  ) {
+    this.etaDevice = deviceEta(syn);
+    this.pulses = new Int8Array(syn.inputs);
+  }
+
+  update(k: number, activeFlags: Uint8Array, eta: number, counts: UpdateCounts): void {
+    const { frozen, outputs: K, inputs: N } = this.syn;
+    const r = eta / this.etaDevice;
+    const base = Math.floor(r);
+    const frac = r - base;
+    const p = this.pulses;
+    const rng = this.rng;
+    let ltp = 0;
+    let ltd = 0;
+    for (let i = 0, j = k; i < N; i++, j += K) {
+      if (frozen[j] !== 0) {
+        p[i] = 0;
+        continue;
+      }
+      let n = base + (rng.float() < frac ? 1 : 0);
+      if (n > 127) n = 127;
+      if (activeFlags[i] !== 0) {
+        p[i] = n;
+        ltp++;
+      } else {
+        p[i] = -n;
+        ltd++;
+      }
+    }
+    this.syn.crossbar.pulseColumn(k, p);
+    counts.ltp += ltp;
+    counts.ltd += ltd;
+  }
+}
+
+/** Is this synapse store ideal? */
+export function isIdealSynapses(s: Synapses): s is IdealSynapses {
+  return s.kind === 'ideal';
+}

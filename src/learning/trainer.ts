@@ -1,0 +1,380 @@
+/**
+ * The training loop: the paper's unsupervised learning, image by image, with a geometric
+ * learning-rate decay, the homeostatic bias, pruning during training, energy accounting, progress
+ * callbacks, interrupts, and checkpoints that resume exactly.
+ *
+ * State mutates in place. `train()` is async: it yields to the event loop every few milliseconds
+ * so displays update and interrupts arrive; when its AbortSignal fires it stops at the next image
+ * boundary, leaving a consistent state that a later `train()` call (or a checkpoint) resumes.
+ */
+import { createCrossbar } from '../crossbar/crossbar';
+import { createRng, type Rng } from '../core/rng';
+import { checkInt, checkOptions, fail } from '../core/validate';
+import type { Dataset } from '../data/mnist';
+import { createLedger, type EnergyLedger } from '../energy';
+import type { EventPhase } from '../energy/events';
+import { createPoissonEncoder, type PoissonEncoder } from '../network/encoding';
+import { DeviceSynapses, IdealSynapses, type Synapses } from '../network/synapses';
+import { WtaLayer } from '../network/wta';
+import { Pruner } from '../pruning/pruning';
+import { defineTraining, resolveDevice, type TrainConfig, type TrainOptions } from './config';
+import { DeviceStdp, IdealStdp, type LearningRule, type UpdateCounts } from './stdp';
+
+/** A progress report, passed to `onProgress`. */
+export interface TrainProgress {
+  epoch: number;
+  epochs: number;
+  imagesDone: number;
+  imagesTotal: number;
+  /** Over the last reporting interval. */
+  imagesPerSecond: number;
+  /** Current learning rate. */
+  eta: number;
+  /** Fraction of recent training images whose label the network's current neuron labels predicted (before learning from them). */
+  runningAccuracy: number;
+  updates: UpdateCounts;
+  setPulses: number;
+  resetPulses: number;
+  /** Total energy so far, J. */
+  energy: number;
+  outputSpikes: number;
+  /** Neurons pruned so far. */
+  matured: number;
+  /** Fraction of synapses frozen. */
+  frozenFraction: number;
+  elapsed: number;
+}
+
+/** Options for {@link Trainer.train}. */
+export interface TrainRunOptions {
+  /** Stop at the next image boundary when this fires. */
+  signal?: AbortSignal;
+  /** Called about every `progressInterval` ms and once at the end. */
+  onProgress?: (p: TrainProgress) => void;
+  /** Milliseconds between progress reports (default 250). */
+  progressInterval?: number;
+  /** Stop after this many more images (default: to the end of training). */
+  maxImages?: number;
+  /** Milliseconds of work between yields to the event loop (default 20). */
+  yieldInterval?: number;
+}
+
+/** How a `train()` call ended. */
+export interface TrainResult {
+  status: 'completed' | 'interrupted' | 'paused';
+  imagesDone: number;
+  progress: TrainProgress;
+}
+
+const RUN_KEYS = ['signal', 'onProgress', 'progressInterval', 'maxImages', 'yieldInterval'];
+const RUNNING_DECAY = 0.999;
+
+/**
+ * A training run on a dataset of reduced images (bytes, one row per image).
+ *
+ * @example
+ * const { train } = loadPaperMnist();
+ * const t = createTrainer(train, { outputs: 100, epochs: 1, imagesPerEpoch: 5000, rule: 'ideal' });
+ * await t.train({ onProgress: (p) => console.log(p.imagesDone) });
+ */
+export class Trainer {
+  readonly config: TrainConfig;
+  readonly data: Dataset;
+  readonly synapses: Synapses;
+  readonly rule: LearningRule;
+  readonly layer: WtaLayer;
+  readonly encoder: PoissonEncoder;
+  readonly ledger: EnergyLedger;
+  readonly pruner: Pruner | null;
+  /** Biases b_k (the uniform homeostatic rise is kept in biasOffset). */
+  readonly bias: Float64Array;
+  biasOffset = 0;
+  readonly updates: UpdateCounts = { ltp: 0, ltd: 0 };
+  outputSpikes = 0;
+  /** Images trained so far, over all epochs. */
+  imagesDone = 0;
+  /** Per-stream generators (saved in checkpoints). */
+  readonly streams: { spikes: Rng; wta: Rng; pulses: Rng };
+  /** Running class responses (decayed), classes × outputs, for the running accuracy. */
+  readonly running: Float64Array;
+  runningCorrect = 0;
+  runningSeen = 0;
+  private readonly root: Rng;
+  private readonly flags: Uint8Array;
+  private order: Uint32Array | null = null;
+  private orderEpoch = -1;
+  private readonly imagesPerEpoch: number;
+  private readonly winners: Int32Array;
+  private nWinners = 0;
+  private elapsedMs = 0;
+
+  /** @internal Use {@link createTrainer}. */
+  constructor(data: Dataset, config: TrainConfig) {
+    this.config = config;
+    this.data = data;
+    const N = data.pixels;
+    const K = config.outputs;
+    this.root = createRng(config.seed);
+    this.ledger = createLedger();
+    const init = this.root.stream('init');
+    this.streams = {
+      spikes: this.root.stream('spikes'),
+      wta: this.root.stream('wta'),
+      pulses: this.root.stream('pulses'),
+    };
+    if (config.rule === 'ideal') {
+      const syn = new IdealSynapses(N, K);
+      for (let j = 0; j < N * K; j++) syn.w[j] = init.uniform(config.wInitMin, config.wInitMax);
+      this.synapses = syn;
+      this.rule = new IdealStdp(syn, config.ltpConstant);
+    } else {
+      const xbar = createCrossbar({
+        rows: N,
+        cols: K,
+        device: resolveDevice(config),
+        seed: this.root.stream('crossbar'),
+        ledger: this.ledger,
+        phase: 'train',
+      });
+      const syn = new DeviceSynapses(xbar);
+      for (let i = 0; i < N; i++)
+        for (let k = 0; k < K; k++)
+          syn.setWeight(i, k, init.uniform(config.wInitMin, config.wInitMax));
+      this.synapses = syn;
+      this.rule = new DeviceStdp(syn, this.streams.pulses);
+    }
+    const steps = Math.round(config.presentation / config.dt);
+    this.encoder = createPoissonEncoder({ rate: config.inputRate, dt: config.dt, steps });
+    this.layer = new WtaLayer(
+      N,
+      K,
+      config.outputRate * config.dt,
+      Math.round(config.window / config.dt),
+    );
+    this.bias = new Float64Array(K);
+    this.pruner =
+      config.pruning && config.pruning.fraction > 0 ? new Pruner(config.pruning, K, N) : null;
+    this.flags = new Uint8Array(N);
+    this.imagesPerEpoch =
+      config.imagesPerEpoch === 0 ? data.n : Math.min(config.imagesPerEpoch, data.n);
+    this.running = new Float64Array(10 * K);
+    this.winners = new Int32Array(steps);
+  }
+
+  /** Total images over all epochs. */
+  get imagesTotal(): number {
+    return this.config.epochs * this.imagesPerEpoch;
+  }
+
+  /** Has training finished? */
+  get done(): boolean {
+    return this.imagesDone >= this.imagesTotal;
+  }
+
+  /** Learning rate for image t: η·(η_final/η)^(t/(total − 1)). */
+  etaAt(t: number): number {
+    const { eta, etaFinal } = this.config;
+    const total = this.imagesTotal;
+    return total > 1 ? eta * Math.pow(etaFinal / eta, t / (total - 1)) : eta;
+  }
+
+  /** The seeded image order of an epoch (derived from the seed, never stored). */
+  epochOrder(epoch: number): Uint32Array {
+    if (this.orderEpoch !== epoch || this.order === null) {
+      this.order = this.root
+        .stream('shuffle')
+        .stream(`epoch-${epoch}`)
+        .permutation(this.data.n)
+        .subarray(0, this.imagesPerEpoch);
+      this.orderEpoch = epoch;
+    }
+    return this.order;
+  }
+
+  /** Train one image (index into the dataset). */
+  private trainImage(index: number, eta: number): void {
+    const N = this.data.pixels;
+    const K = this.config.outputs;
+    const raster = this.encoder.encode(this.data.images, index * N, N, this.streams.spikes);
+    const flags = this.flags;
+    const etaB = this.config.etaBias;
+    const label = this.data.labels[index]!;
+    this.nWinners = 0;
+    const spikes = this.layer.present(
+      raster,
+      this.synapses,
+      this.bias,
+      this.biasOffset,
+      this.streams.wta,
+      (k, active, n) => {
+        for (let j = 0; j < n; j++) flags[active[j]!] = 1;
+        this.rule.update(k, flags, eta, this.updates);
+        for (let j = 0; j < n; j++) flags[active[j]!] = 0;
+        // Homeostasis: the winner's bias drops by η_b, every bias rises by η_b/K.
+        this.bias[k] -= etaB;
+        this.biasOffset += etaB / K;
+        this.winners[this.nWinners++] = k;
+        if (this.pruner)
+          this.pruner.onSpike(k, this.synapses, (kk, cells, value) =>
+            this.recordPrune(kk, cells, value),
+          );
+      },
+      null,
+    );
+    // The layer reads biasOffset once per image; the uniform rise is a common shift of every u_k,
+    // which the softmax ignores, so the winners are the same as updating it at every spike.
+    this.outputSpikes += spikes;
+    if (this.config.spikeEnergy > 0 && spikes > 0)
+      this.ledger.record('spike', 'train', spikes, spikes * this.config.spikeEnergy);
+    this.updateRunning(label);
+  }
+
+  /** Running accuracy: vote with current running labels, then learn the image's responses. */
+  private updateRunning(label: number): void {
+    const K = this.config.outputs;
+    const r = this.running;
+    const score = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+    for (let s = 0; s < this.nWinners; s++) {
+      const k = this.winners[s]!;
+      let best = 0;
+      for (let c = 1; c < 10; c++) if (r[c * K + k]! > r[best * K + k]!) best = c;
+      if (r[best * K + k]! > 0) score[best]++;
+    }
+    let pred = 0;
+    for (let c = 1; c < 10; c++) if (score[c]! > score[pred]!) pred = c;
+    if (this.nWinners > 0) {
+      this.runningCorrect = this.runningCorrect * RUNNING_DECAY + (pred === label ? 1 : 0);
+      this.runningSeen = this.runningSeen * RUNNING_DECAY + 1;
+    }
+    for (let s = 0; s < this.nWinners; s++) r[label * K + this.winners[s]!] += 1;
+    if ((this.imagesDone & 1023) === 0) for (let j = 0; j < r.length; j++) r[j] = r[j]! * 0.5;
+  }
+
+  private recordPrune(k: number, cells: Int32Array, value: number): void {
+    if (!(this.synapses instanceof DeviceSynapses)) return;
+    const xbar = this.synapses.crossbar;
+    const cfg = xbar.config;
+    const K = this.config.outputs;
+    // One program pulse per pruned cell: RESET toward the soft constant −1, or a pulse to mid-range for hard pruning.
+    const pulse = value <= 0 ? cfg.reset : cfg.set;
+    let sumG = 0;
+    for (const i of cells) sumG += xbar.g[i * K + k]!;
+    const joules =
+      pulse.energy !== undefined
+        ? pulse.energy * cells.length
+        : pulse.voltage * pulse.voltage * pulse.width * sumG;
+    this.ledger.record(value <= 0 ? 'reset' : 'set', 'prune', cells.length, joules);
+  }
+
+  /** A progress snapshot. */
+  progress(imagesPerSecond = 0): TrainProgress {
+    const xbar = this.synapses instanceof DeviceSynapses ? this.synapses.crossbar : null;
+    let frozen = 0;
+    const f = this.synapses.frozen;
+    for (let j = 0; j < f.length; j++) frozen += f[j]!;
+    return {
+      epoch: Math.min(this.config.epochs - 1, Math.floor(this.imagesDone / this.imagesPerEpoch)),
+      epochs: this.config.epochs,
+      imagesDone: this.imagesDone,
+      imagesTotal: this.imagesTotal,
+      imagesPerSecond,
+      eta: this.etaAt(Math.min(this.imagesDone, this.imagesTotal - 1)),
+      runningAccuracy: this.runningSeen > 0 ? this.runningCorrect / this.runningSeen : 0,
+      updates: { ...this.updates },
+      setPulses: xbar ? xbar.counters.setPulses : 0,
+      resetPulses: xbar ? xbar.counters.resetPulses : 0,
+      energy: this.ledger.joules(),
+      outputSpikes: this.outputSpikes,
+      matured: this.pruner ? this.pruner.matured.reduce((s, x) => s + x, 0) : 0,
+      frozenFraction: frozen / f.length,
+      elapsed: this.elapsedMs / 1000,
+    };
+  }
+
+  /**
+   * Train until done, interrupted, or `maxImages` more images. Resolves with how it ended;
+   * never leaves a half-trained image.
+   */
+  async train(options: TrainRunOptions = {}): Promise<TrainResult> {
+    const fn = 'Trainer.train';
+    checkOptions(fn, options, RUN_KEYS);
+    const interval = options.progressInterval ?? 250;
+    const yieldMs = options.yieldInterval ?? 20;
+    const stopAt =
+      options.maxImages === undefined
+        ? this.imagesTotal
+        : Math.min(
+            this.imagesTotal,
+            this.imagesDone + checkInt(fn, 'options.maxImages', options.maxImages, { min: 0 }),
+          );
+    let lastReport = performance.now();
+    let lastYield = lastReport;
+    let imagesAtReport = this.imagesDone;
+    let rate = 0;
+    const report = (now: number) => {
+      rate = ((this.imagesDone - imagesAtReport) * 1000) / Math.max(1e-9, now - lastReport);
+      imagesAtReport = this.imagesDone;
+      lastReport = now;
+      options.onProgress?.(this.progress(rate));
+    };
+    let status: TrainResult['status'] = 'completed';
+    let t0 = performance.now();
+    while (this.imagesDone < stopAt) {
+      if (options.signal?.aborted) {
+        status = 'interrupted';
+        break;
+      }
+      const epoch = Math.floor(this.imagesDone / this.imagesPerEpoch);
+      const pos = this.imagesDone - epoch * this.imagesPerEpoch;
+      const index = this.epochOrder(epoch)[pos]!;
+      this.trainImage(index, this.etaAt(this.imagesDone));
+      this.imagesDone++;
+      const now = performance.now();
+      if (now - lastReport >= interval) report(now);
+      if (now - lastYield >= yieldMs) {
+        this.elapsedMs += now - t0;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        t0 = lastYield = performance.now();
+      }
+    }
+    this.elapsedMs += performance.now() - t0;
+    if (status === 'completed' && this.imagesDone < this.imagesTotal) status = 'paused';
+    const now = performance.now();
+    report(now);
+    return { status, imagesDone: this.imagesDone, progress: this.progress(rate) };
+  }
+
+  /** @internal For checkpoints. */
+  get internals(): { root: Rng; elapsedMs: number } {
+    return { root: this.root, elapsedMs: this.elapsedMs };
+  }
+
+  /** @internal For checkpoints. */
+  set elapsed(ms: number) {
+    this.elapsedMs = ms;
+  }
+}
+
+/**
+ * A trainer for `data` (reduced images, e.g. `loadPaperMnist().train`).
+ *
+ * @example
+ * const t = createTrainer(train, { rule: 'device', device: 'cbram-subquantum', pruning: { fraction: 0.75 } });
+ */
+export function createTrainer(data: Dataset, options: TrainOptions = {}): Trainer {
+  const fn = 'createTrainer';
+  if (
+    !data ||
+    typeof data !== 'object' ||
+    !(data.images instanceof Uint8Array) ||
+    !(data.labels instanceof Uint8Array)
+  ) {
+    fail(fn, 'data', data, 'a Dataset from loadPaperMnist() or loadMnist()');
+  }
+  if (data.images.length !== data.n * data.pixels || data.labels.length !== data.n)
+    fail(fn, 'data', data, 'a Dataset whose images hold n × pixels bytes and n labels', 'E_DATA');
+  if (data.n === 0) fail(fn, 'data.n', 0, 'at least 1 image', 'E_DATA');
+  return new Trainer(data, defineTraining(options));
+}
+
+export type { EventPhase };

@@ -1,0 +1,4 @@
+export * from './encoding';
+export * from './synapses';
+export * from './wta';
+export * from './fields';

@@ -1,0 +1,126 @@
+/**
+ * Synapse stores: where the network's weights live. Both hold an inputs × outputs matrix
+ * (row = input, column = output neuron) and answer the network's one question, the summed weight
+ * of the active inputs for every output, with the SIMD spike-read kernel.
+ *
+ * - {@link IdealSynapses}: float weights in [w_min, w_max].
+ * - {@link DeviceSynapses}: conductances of a {@link Crossbar}, read through the offset mapping
+ *   w = a + b·G with the nominal device bounds. Weight changes happen only as device pulses.
+ */
+import { createReadKernels, type ReadKernels } from '../crossbar/kernels';
+import type { Crossbar } from '../crossbar/crossbar';
+import { offsetCoefficients, createMapping, type WeightMapping } from '../crossbar/mapping';
+import { fail } from '../core/validate';
+
+/** What the network and the learning rules need from a weight store. */
+export interface Synapses {
+  readonly kind: 'ideal' | 'device';
+  readonly inputs: number;
+  readonly outputs: number;
+  /** Frozen (pruned) synapses, row-major inputs × outputs; frozen synapses never change. */
+  readonly frozen: Uint8Array;
+  /** out[k] = Σ over the `count` active inputs `idx` of w(i, k). */
+  sumActive(idx: Int32Array, count: number, out: Float64Array): void;
+  /** Weight of synapse (input i, output k). */
+  weight(i: number, k: number): number;
+  /** Every weight, row-major inputs × outputs. */
+  weights(out?: Float32Array): Float32Array;
+  /** Write weights directly (initialisation, pruning constants): an ideal program-and-verify. */
+  setWeight(i: number, k: number, w: number): void;
+}
+
+/** Float weights, clipped to [wMin, wMax]. */
+export class IdealSynapses implements Synapses {
+  readonly kind = 'ideal' as const;
+  readonly inputs: number;
+  readonly outputs: number;
+  readonly wMin: number;
+  readonly wMax: number;
+  readonly frozen: Uint8Array;
+  readonly kernels: ReadKernels;
+  /** The weights, row-major (lives in the kernel's memory). */
+  readonly w: Float32Array;
+
+  constructor(inputs: number, outputs: number, wMin = -1, wMax = 1) {
+    this.inputs = inputs;
+    this.outputs = outputs;
+    this.wMin = wMin;
+    this.wMax = wMax;
+    this.kernels = createReadKernels(inputs, outputs);
+    this.w = this.kernels.g;
+    this.frozen = new Uint8Array(inputs * outputs);
+  }
+
+  sumActive(idx: Int32Array, count: number, out: Float64Array): void {
+    this.kernels.sumRows(idx, count, out);
+  }
+
+  weight(i: number, k: number): number {
+    return this.w[i * this.outputs + k]!;
+  }
+
+  weights(out = new Float32Array(this.w.length)): Float32Array {
+    out.set(this.w);
+    return out;
+  }
+
+  setWeight(i: number, k: number, w: number): void {
+    this.w[i * this.outputs + k] = w < this.wMin ? this.wMin : w > this.wMax ? this.wMax : w;
+  }
+}
+
+/** Weights held as CBRAM conductances in a crossbar (rows = inputs, columns = outputs). */
+export class DeviceSynapses implements Synapses {
+  readonly kind = 'device' as const;
+  readonly inputs: number;
+  readonly outputs: number;
+  readonly crossbar: Crossbar;
+  readonly mapping: WeightMapping;
+  readonly frozen: Uint8Array;
+  /** w = a + b·G. */
+  readonly a: number;
+  readonly b: number;
+  private readonly vRead: number;
+
+  constructor(crossbar: Crossbar, mapping: WeightMapping = createMapping(crossbar.config)) {
+    if (mapping.kind !== 'offset')
+      fail(
+        'DeviceSynapses',
+        'mapping.kind',
+        mapping.kind,
+        '"offset" (one device per weight, as in the paper)',
+      );
+    this.crossbar = crossbar;
+    this.inputs = crossbar.rows;
+    this.outputs = crossbar.cols;
+    this.mapping = mapping;
+    this.frozen = crossbar.mask;
+    const { a, b } = offsetCoefficients(mapping);
+    this.a = a;
+    this.b = b;
+    this.vRead = crossbar.config.read.voltage;
+  }
+
+  sumActive(idx: Int32Array, count: number, out: Float64Array): void {
+    this.crossbar.readSpikes(idx, count, out);
+    const s = this.b / this.vRead;
+    const base = this.a * count;
+    for (let k = 0; k < out.length; k++) out[k] = base + s * out[k]!;
+  }
+
+  weight(i: number, k: number): number {
+    return this.a + this.b * this.crossbar.g[i * this.outputs + k]!;
+  }
+
+  weights(out = new Float32Array(this.inputs * this.outputs)): Float32Array {
+    const g = this.crossbar.g;
+    for (let j = 0; j < g.length; j++) out[j] = this.a + this.b * g[j]!;
+    return out;
+  }
+
+  setWeight(i: number, k: number, w: number): void {
+    const m = this.mapping;
+    const x = (Math.min(m.wMax, Math.max(m.wMin, w)) - m.wMin) / (m.wMax - m.wMin);
+    this.crossbar.devices.setNormalized(i * this.outputs + k, x);
+  }
+}

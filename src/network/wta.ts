@@ -1,0 +1,108 @@
+/**
+ * The paper's network: N inputs plus a bias per output, K outputs in a stochastic softmax
+ * winner-take-all (after Nessler et al., PLoS Comput. Biol. 9:e1003037, 2013).
+ *
+ * In each step the layer emits one output spike with probability f_out·dt; the winner is drawn
+ * from softmax(u) with u_k = Σ_i w_ik·y_i + b_k, where y_i = 1 if input i spiked within the last
+ * `window` steps. Output spike times do not depend on the weights, so they are drawn first as
+ * geometric gaps and u is evaluated only at those steps (the same results as evaluating every step).
+ */
+import type { Rng } from '../core/rng';
+import type { SpikeRaster } from './encoding';
+import type { Synapses } from './synapses';
+
+/** Called at each output spike: the winner, the active inputs and the step. */
+export type SpikeHandler = (
+  winner: number,
+  active: Int32Array,
+  activeCount: number,
+  step: number,
+) => void;
+
+/** Scratch state for presenting images to a layer; reuse one per run. */
+export class WtaLayer {
+  readonly inputs: number;
+  readonly outputs: number;
+  /** Per-step output spike probability f_out·dt. */
+  readonly pOut: number;
+  /** Coincidence window, steps. */
+  readonly window: number;
+  private readonly logqOut: number;
+  private readonly last: Int32Array;
+  private readonly active: Int32Array;
+  private readonly u: Float64Array;
+
+  constructor(inputs: number, outputs: number, pOut: number, window: number) {
+    this.inputs = inputs;
+    this.outputs = outputs;
+    this.pOut = pOut;
+    this.window = window;
+    this.logqOut = Math.log1p(-pOut);
+    this.last = new Int32Array(inputs);
+    this.active = new Int32Array(inputs);
+    this.u = new Float64Array(outputs);
+  }
+
+  /**
+   * Present one encoded image. Each output spike's winner is passed to `onSpike` (learning happens
+   * there) and counted in `counts` if given. `bias` is read as bias[k] + biasOffset. Returns the
+   * number of output spikes.
+   */
+  present(
+    raster: SpikeRaster,
+    syn: Synapses,
+    bias: Float64Array,
+    biasOffset: number,
+    rng: Rng,
+    onSpike: SpikeHandler | null,
+    counts: Int32Array | null,
+  ): number {
+    const T = raster.steps;
+    const last = this.last;
+    last.fill(-(1 << 30));
+    const { start, inputs } = raster;
+    const win = this.window;
+    const u = this.u;
+    const K = this.outputs;
+    const N = this.inputs;
+    let fed = 0; // steps of input already applied
+    let spikes = 0;
+    let t = Math.floor(Math.log(rng.floatOpen()) / this.logqOut);
+    while (t < T) {
+      for (; fed <= t; fed++) {
+        for (let s = start[fed]!; s < start[fed + 1]!; s++) last[inputs[s]!] = fed;
+      }
+      let n = 0;
+      const since = t - win;
+      for (let i = 0; i < N; i++) if (last[i]! > since) this.active[n++] = i;
+      syn.sumActive(this.active, n, u);
+      let max = -Infinity;
+      for (let k = 0; k < K; k++) {
+        const v = u[k]! + bias[k]! + biasOffset;
+        u[k] = v;
+        if (v > max) max = v;
+      }
+      let sum = 0;
+      for (let k = 0; k < K; k++) {
+        const e = Math.exp(u[k]! - max);
+        u[k] = e;
+        sum += e;
+      }
+      const r = rng.float() * sum;
+      let acc = 0;
+      let winner = K - 1;
+      for (let k = 0; k < K; k++) {
+        acc += u[k]!;
+        if (r < acc) {
+          winner = k;
+          break;
+        }
+      }
+      spikes++;
+      if (counts !== null) counts[winner]++;
+      if (onSpike !== null) onSpike(winner, this.active, n, t);
+      t += 1 + Math.floor(Math.log(rng.floatOpen()) / this.logqOut);
+    }
+    return spikes;
+  }
+}
