@@ -5,10 +5,9 @@
  */
 import * as aq from 'arquero';
 import { createRng } from '../core/rng';
-import { checkInt, checkOptions, fail } from '../core/validate';
+import { checkInt, checkNumber, checkOptions, fail } from '../core/validate';
 import type { Dataset } from '../data/mnist';
-import { DeviceSynapses } from '../network/synapses';
-import type { Trainer } from './trainer';
+import type { Rng } from '../core/rng';
 
 /** Options for {@link evaluate}. */
 export interface EvaluateOptions {
@@ -22,6 +21,11 @@ export interface EvaluateOptions {
   testImages?: number;
   /** Seed of the evaluation streams (default: the training seed). Evaluation never touches training streams. */
   seed?: number;
+  /**
+   * Presentation time per label and test image, s (default: the training presentation). Longer
+   * inference gives more output spikes per image and a less noisy vote, at more read energy.
+   */
+  presentation?: number;
 }
 
 /** Evaluation results. */
@@ -42,53 +46,60 @@ export interface Evaluation {
   meanSpikes: number;
 }
 
-/** Output spike counts (images × outputs) with learning off. */
+/**
+ * What labelling and evaluation need from a spiking network: present an image with learning off
+ * and count output spikes. The softmax-WTA {@link Trainer} and the LIF network both implement it.
+ */
+export interface SpikingModel {
+  /** Output neurons. */
+  readonly outputs: number;
+  /** Input pixels per image. */
+  readonly inputs: number;
+  /** The training data (the default labelling set). */
+  readonly data: Dataset;
+  /** The run's seed (the default evaluation seed). */
+  readonly seed: number;
+  /** Present image `index` of `data` with learning off, adding its output spikes to `counts`; returns their number. */
+  respond(
+    data: Dataset,
+    index: number,
+    streams: { spikes: Rng; wta: Rng },
+    counts: Int32Array,
+    steps?: number,
+  ): number;
+  /** Enter an evaluation phase (for energy accounting); returns a function that leaves it. */
+  enterPhase?(phase: 'label' | 'test'): () => void;
+  /** Account for output spikes of an evaluation phase. */
+  recordSpikes?(phase: 'label' | 'test', spikes: number): void;
+}
+
+/** Output spike counts per image, with learning off. */
 function respond(
-  trainer: Trainer,
+  model: SpikingModel,
   data: Dataset,
   n: number,
   seed: number,
   phase: 'label' | 'test',
+  steps: number | undefined,
   visit: (img: number, counts: Int32Array) => void,
 ): number {
-  const K = trainer.config.outputs;
-  const N = data.pixels;
-  if (N !== trainer.data.pixels)
-    fail(
-      'evaluate',
-      `${phase}Data.pixels`,
-      N,
-      `${trainer.data.pixels} (the training images' pixels)`,
-    );
+  if (data.pixels !== model.inputs)
+    fail('evaluate', `${phase}Data.pixels`, data.pixels, `${model.inputs} (the network's inputs)`);
   const rng = createRng(seed).stream(phase);
-  const spikesRng = rng.stream('spikes');
-  const wtaRng = rng.stream('wta');
-  const counts = new Int32Array(K);
-  const xbar = trainer.synapses instanceof DeviceSynapses ? trainer.synapses.crossbar : null;
-  const prevPhase = xbar?.phase;
-  if (xbar) xbar.phase = phase;
+  const streams = { spikes: rng.stream('spikes'), wta: rng.stream('wta') };
+  const counts = new Int32Array(model.outputs);
+  const leave = model.enterPhase?.(phase);
   let total = 0;
   try {
     for (let img = 0; img < n; img++) {
       counts.fill(0);
-      const raster = trainer.encoder.encode(data.images, img * N, N, spikesRng);
-      const s = trainer.layer.present(
-        raster,
-        trainer.synapses,
-        trainer.bias,
-        trainer.biasOffset,
-        wtaRng,
-        null,
-        counts,
-      );
-      total += s;
+      total += model.respond(data, img, streams, counts, steps);
       visit(img, counts);
     }
   } finally {
-    if (xbar && prevPhase !== undefined) xbar.phase = prevPhase;
+    leave?.();
   }
-  if (trainer.config.spikeEnergy > 0 && total > 0)
-    trainer.ledger.record('spike', phase, total, total * trainer.config.spikeEnergy);
+  model.recordSpikes?.(phase, total);
   return total;
 }
 
@@ -96,19 +107,20 @@ function respond(
  * Assign each output neuron the class with the highest mean response (learning off).
  *
  * @example
- * const labels = labelNeurons(trainer, train, 10000);
+ * const labels = labelNeurons(model, train, 10000);
  */
 export function labelNeurons(
-  trainer: Trainer,
+  model: SpikingModel,
   data: Dataset,
   n = Math.min(10000, data.n),
-  seed = trainer.config.seed,
+  seed = model.seed,
+  steps?: number,
 ): Int8Array {
   checkInt('labelNeurons', 'n', n, { min: 1, max: data.n });
-  const K = trainer.config.outputs;
+  const K = model.outputs;
   const resp = new Float64Array(10 * K);
   const perClass = new Float64Array(10);
-  respond(trainer, data, n, seed, 'label', (img, counts) => {
+  respond(model, data, n, seed, 'label', steps, (img, counts) => {
     const c = data.labels[img]!;
     perClass[c]++;
     const o = c * K;
@@ -139,12 +151,19 @@ export function labelNeurons(
  * const ev = evaluate(trainer, { testData: test, labelImages: 10000 });
  * console.log(ev.accuracy);
  */
-export function evaluate(trainer: Trainer, options: EvaluateOptions): Evaluation {
+export function evaluate(model: SpikingModel, options: EvaluateOptions): Evaluation {
   const fn = 'evaluate';
   if (!options || typeof options !== 'object')
     fail(fn, 'options', options, 'an object { testData, ... }');
-  checkOptions(fn, options, ['labelData', 'testData', 'labelImages', 'testImages', 'seed']);
-  const labelData = options.labelData ?? trainer.data;
+  checkOptions(fn, options, [
+    'labelData',
+    'testData',
+    'labelImages',
+    'testImages',
+    'seed',
+    'presentation',
+  ]);
+  const labelData = options.labelData ?? model.data;
   const testData = options.testData;
   if (!testData || !(testData.images instanceof Uint8Array))
     fail(fn, 'options.testData', testData, 'a Dataset');
@@ -158,14 +177,21 @@ export function evaluate(trainer: Trainer, options: EvaluateOptions): Evaluation
     min: 1,
     max: testData.n,
   });
-  const seed = checkInt(fn, 'options.seed', options.seed ?? trainer.config.seed, { min: 0 });
-  const labels = labelNeurons(trainer, labelData, nLabel, seed);
+  const seed = checkInt(fn, 'options.seed', options.seed ?? model.seed, { min: 0 });
+  const steps =
+    options.presentation === undefined
+      ? undefined
+      : Math.round(
+          checkNumber(fn, 'options.presentation', options.presentation, { min: 0.001, max: 100 }) /
+            1e-3,
+        );
+  const labels = labelNeurons(model, labelData, nLabel, seed, steps);
   const predictions = new Int8Array(nTest);
   const confusion = new Int32Array(100);
-  const K = trainer.config.outputs;
+  const K = model.outputs;
   let correct = 0;
   const score = new Float64Array(10);
-  const total = respond(trainer, testData, nTest, seed, 'test', (img, counts) => {
+  const total = respond(model, testData, nTest, seed, 'test', steps, (img, counts) => {
     score.fill(0);
     let any = false;
     for (let k = 0; k < K; k++) {

@@ -3,3 +3,4 @@ export * from './stdp';
 export * from './trainer';
 export * from './evaluate';
 export * from './checkpoint';
+export * from './lif-trainer';

@@ -19,6 +19,7 @@ import { WtaLayer } from '../network/wta';
 import { Pruner } from '../pruning/pruning';
 import { defineTraining, resolveDevice, type TrainConfig, type TrainOptions } from './config';
 import { DeviceStdp, IdealStdp, type LearningRule, type UpdateCounts } from './stdp';
+import type { SpikingModel } from './evaluate';
 
 /** A progress report, passed to `onProgress`. */
 export interface TrainProgress {
@@ -77,7 +78,7 @@ const RUNNING_DECAY = 0.999;
  * const t = createTrainer(train, { outputs: 100, epochs: 1, imagesPerEpoch: 5000, rule: 'ideal' });
  * await t.train({ onProgress: (p) => console.log(p.imagesDone) });
  */
-export class Trainer {
+export class Trainer implements SpikingModel {
   readonly config: TrainConfig;
   readonly data: Dataset;
   readonly synapses: Synapses;
@@ -107,6 +108,7 @@ export class Trainer {
   private readonly winners: Int32Array;
   private nWinners = 0;
   private elapsedMs = 0;
+  private evalEncoder: PoissonEncoder | null = null;
 
   /** @internal Use {@link createTrainer}. */
   constructor(data: Dataset, config: TrainConfig) {
@@ -159,6 +161,71 @@ export class Trainer {
       config.imagesPerEpoch === 0 ? data.n : Math.min(config.imagesPerEpoch, data.n);
     this.running = new Float64Array(10 * K);
     this.winners = new Int32Array(steps);
+  }
+
+  /** Output neurons (SpikingModel). */
+  get outputs(): number {
+    return this.config.outputs;
+  }
+
+  /** Input pixels (SpikingModel). */
+  get inputs(): number {
+    return this.data.pixels;
+  }
+
+  /** The run's seed (SpikingModel). */
+  get seed(): number {
+    return this.config.seed;
+  }
+
+  /** Present one image with learning off and count output spikes (SpikingModel). */
+  respond(
+    data: Dataset,
+    index: number,
+    streams: { spikes: Rng; wta: Rng },
+    counts: Int32Array,
+    steps?: number,
+  ): number {
+    const N = data.pixels;
+    const raster = this.encoderFor(steps).encode(data.images, index * N, N, streams.spikes);
+    return this.layer.present(
+      raster,
+      this.synapses,
+      this.bias,
+      this.biasOffset,
+      streams.wta,
+      null,
+      counts,
+    );
+  }
+
+  /** The training encoder, or one with another presentation length (evaluation), in 1-step units of dt. */
+  private encoderFor(steps: number | undefined): PoissonEncoder {
+    if (steps === undefined || steps === this.encoder.steps) return this.encoder;
+    if (this.evalEncoder?.steps !== steps)
+      this.evalEncoder = createPoissonEncoder({
+        rate: this.config.inputRate,
+        dt: this.config.dt,
+        steps,
+      });
+    return this.evalEncoder;
+  }
+
+  /** Tag array energy with an evaluation phase until the returned function is called. */
+  enterPhase(phase: 'label' | 'test'): () => void {
+    if (!(this.synapses instanceof DeviceSynapses)) return () => undefined;
+    const xbar = this.synapses.crossbar;
+    const prev = xbar.phase;
+    xbar.phase = phase;
+    return () => {
+      xbar.phase = prev;
+    };
+  }
+
+  /** Record evaluation output spikes in the ledger. */
+  recordSpikes(phase: 'label' | 'test', spikes: number): void {
+    if (this.config.spikeEnergy > 0 && spikes > 0)
+      this.ledger.record('spike', phase, spikes, spikes * this.config.spikeEnergy);
   }
 
   /** Total images over all epochs. */

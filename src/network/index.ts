@@ -2,3 +2,4 @@ export * from './encoding';
 export * from './synapses';
 export * from './wta';
 export * from './fields';
+export * from './lif';
