@@ -48,6 +48,8 @@ export class DeviceArray {
   readonly config: DeviceConfig;
   readonly size: number;
   readonly tables: StepTables;
+  /** Differences of consecutive table entries (the interpolation slopes). */
+  private readonly slopes: StepTables;
   /** Conductance, S. */
   readonly g: Float32Array;
   /** Per-cell G_min, S (device-to-device spread). */
@@ -64,6 +66,9 @@ export class DeviceArray {
     this.config = config;
     this.size = size;
     this.tables = buildStepTables(config.model);
+    const diff = (t: Float64Array) =>
+      Float64Array.from(t, (v, j) => (j + 1 < t.length ? t[j + 1]! - v : 0));
+    this.slopes = { set: diff(this.tables.set), reset: diff(this.tables.reset) };
     this.g = g;
     this.lo = new Float32Array(size);
     this.span = new Float32Array(size);
@@ -115,6 +120,8 @@ export class DeviceArray {
     const { g, lo, span, scale, stuck } = this;
     const setT = this.tables.set;
     const resetT = this.tables.reset;
+    const setS = this.slopes.set;
+    const resetS = this.slopes.reset;
     const sigma = this.config.c2cStd;
     const L = this.config.levels;
     const lm1 = L > 0 ? L - 1 : 0;
@@ -122,39 +129,59 @@ export class DeviceArray {
     let nReset = 0;
     let gSet = 0;
     let gReset = 0;
-    for (let k = 0; k < count; k++) {
-      let n = pulses[k]!;
-      if (n === 0) continue;
-      const i = start + k * stride;
-      if (mask !== null && mask[i] !== 0) continue;
-      const up = n > 0;
-      if (!up) n = -n;
+    for (let k = 0, i = start; k < count; k++, i += stride) {
+      const n0 = pulses[k]!;
+      if (n0 === 0 || (mask !== null && mask[i] !== 0)) continue;
+      const gi = g[i]!;
       if (stuck[i] !== FAULT_NONE) {
-        const gi = g[i]!;
-        if (up) {
-          nSet += n;
-          gSet += n * gi;
+        if (n0 > 0) {
+          nSet += n0;
+          gSet += n0 * gi;
         } else {
-          nReset += n;
-          gReset += n * gi;
+          nReset -= n0;
+          gReset -= n0 * gi;
         }
         continue;
       }
       const l = lo[i]!;
       const sp = span[i]!;
       const sc = scale[i]!;
+      let x = (gi - l) / sp;
+      if (n0 === 1 || n0 === -1) {
+        // One pulse: the common case, kept free of the inner loop.
+        const t = (x < 0 ? 0 : x > 1 ? 1 : x) * TABLE_LAST;
+        let j = t | 0;
+        if (j >= TABLE_LAST) j = TABLE_LAST - 1;
+        if (n0 > 0) {
+          nSet++;
+          gSet += gi;
+          let d = (setT[j]! + (t - j) * setS[j]!) * sc;
+          if (sigma > 0) d += sigma * c2c.normal();
+          x += d;
+        } else {
+          nReset++;
+          gReset += gi;
+          let d = (resetT[j]! + (t - j) * resetS[j]!) * sc;
+          if (sigma > 0) d -= sigma * c2c.normal();
+          x -= d;
+        }
+        x = x < 0 ? 0 : x > 1 ? 1 : x;
+        if (lm1 > 0) x = Math.round(x * lm1) / lm1;
+        g[i] = l + x * sp;
+        continue;
+      }
+      const up = n0 > 0;
+      const n = up ? n0 : -n0;
       const tab = up ? setT : resetT;
-      let x = (g[i]! - l) / sp;
+      const slope = up ? setS : resetS;
       for (let p = 0; p < n; p++) {
         if (up) gSet += l + x * sp;
         else gReset += l + x * sp;
-        const xc = x < 0 ? 0 : x > 1 ? 1 : x;
-        const t = xc * TABLE_LAST;
+        const t = (x < 0 ? 0 : x > 1 ? 1 : x) * TABLE_LAST;
         let j = t | 0;
         if (j >= TABLE_LAST) j = TABLE_LAST - 1;
-        const a = tab[j]!;
-        let d = (a + (t - j) * (tab[j + 1]! - a)) * sc;
-        if (sigma > 0) d += sigma * c2c.normal() * (up ? 1 : -1);
+        let d = (tab[j]! + (t - j) * slope[j]!) * sc;
+        if (sigma > 0) d += up ? sigma * c2c.normal() : -sigma * c2c.normal();
         x = up ? x + d : x - d;
         x = x < 0 ? 0 : x > 1 ? 1 : x;
         if (lm1 > 0) x = Math.round(x * lm1) / lm1;
