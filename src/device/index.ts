@@ -4,3 +4,4 @@ export * from './array';
 export * from './energy';
 export * from './presets';
 export * from './curves';
+export * from './fit';
