@@ -91,19 +91,38 @@ export class DeviceStdp implements LearningRule {
     const rng = this.rng;
     let ltp = 0;
     let ltd = 0;
-    for (let i = 0, j = k; i < N; i++, j += K) {
-      if (frozen[j] !== 0) {
-        p[i] = 0;
-        continue;
+    if (base === 0) {
+      // At most one pulse per synapse, with probability frac: draw the gaps between pulsed
+      // synapses (geometric), so the cost follows the pulses, not the synapses.
+      p.fill(0);
+      const logq = Math.log1p(-frac);
+      for (
+        let i = frac > 0 ? Math.floor(Math.log(rng.floatOpen()) / logq) : N;
+        i < N;
+        i += 1 + Math.floor(Math.log(rng.floatOpen()) / logq)
+      ) {
+        if (frozen[i * K + k] === 0) p[i] = activeFlags[i] !== 0 ? 1 : -1;
       }
-      let n = base + (rng.float() < frac ? 1 : 0);
-      if (n > 127) n = 127;
-      if (activeFlags[i] !== 0) {
-        p[i] = n;
-        ltp++;
-      } else {
-        p[i] = -n;
-        ltd++;
+      for (let i = 0, j = k; i < N; i++, j += K) {
+        if (frozen[j] !== 0) continue;
+        if (activeFlags[i] !== 0) ltp++;
+        else ltd++;
+      }
+    } else {
+      for (let i = 0, j = k; i < N; i++, j += K) {
+        if (frozen[j] !== 0) {
+          p[i] = 0;
+          continue;
+        }
+        let n = base + (rng.float() < frac ? 1 : 0);
+        if (n > 127) n = 127;
+        if (activeFlags[i] !== 0) {
+          p[i] = n;
+          ltp++;
+        } else {
+          p[i] = -n;
+          ltd++;
+        }
       }
     }
     this.syn.crossbar.pulseColumn(k, p);
