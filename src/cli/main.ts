@@ -30,7 +30,7 @@ reproduce options (defaults: the paper's experiment):
   --label-images N   training images used to label neurons (default 10000)
   --test-images N    test images (default 10000)
   --eval-final-only  evaluate only after the last epoch
-  --quiet            no progress bar
+  --quiet            no progress bar (log lines still go to stderr)
 Ctrl-C stops at the next image and writes a checkpoint.
 `;
 

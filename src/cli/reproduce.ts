@@ -57,9 +57,7 @@ function csv(rows: Array<Record<string, string | number>>): string {
 
 /** Run the experiment; resolves with the exit code (0 done, 130 interrupted). */
 export async function reproduce(args: ReproduceArgs): Promise<number> {
-  const log = (s: string) => {
-    if (!args.quiet) process.stderr.write(s + '\n');
-  };
+  const log = (s: string) => process.stderr.write(s + '\n');
   fs.mkdirSync(args.out, { recursive: true });
   const ckpt = path.join(args.out, 'checkpoint.ckpt');
   const t0 = Date.now();
@@ -75,13 +73,6 @@ export async function reproduce(args: ReproduceArgs): Promise<number> {
     trainer = createTrainer(mnist.train, args.train);
   }
   const cfg = trainer.config;
-  log(
-    `training: ${cfg.outputs} outputs, rule ${cfg.rule}${cfg.rule === 'device' ? ` (${typeof cfg.device === 'string' ? cfg.device : cfg.device.name})` : ''}, ${cfg.epochs} epoch(s) × ${trainer.imagesTotal / cfg.epochs} images, seed ${cfg.seed}` +
-      (cfg.pruning
-        ? `, ${cfg.pruning.mode} pruning ${cfg.pruning.fraction * 100} % after ${cfg.pruning.matureSpikes} spikes`
-        : ''),
-  );
-
   const controller = new AbortController();
   const onSigint = () => {
     if (controller.signal.aborted) process.exit(130);
@@ -91,6 +82,12 @@ export async function reproduce(args: ReproduceArgs): Promise<number> {
     );
   };
   process.on('SIGINT', onSigint);
+  log(
+    `training: ${cfg.outputs} outputs, rule ${cfg.rule}${cfg.rule === 'device' ? ` (${typeof cfg.device === 'string' ? cfg.device : cfg.device.name})` : ''}, ${cfg.epochs} epoch(s) × ${trainer.imagesTotal / cfg.epochs} images, seed ${cfg.seed}` +
+      (cfg.pruning
+        ? `, ${cfg.pruning.mode} pruning ${cfg.pruning.fraction * 100} % after ${cfg.pruning.matureSpikes} spikes`
+        : ''),
+  );
 
   const bar = args.quiet
     ? null
