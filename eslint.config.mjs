@@ -19,7 +19,11 @@ export default tseslint.config(
     rules: {
       'no-restricted-properties': [
         'error',
-        { object: 'Math', property: 'random', message: 'Use a seeded Rng stream (src/core/rng.ts).' },
+        {
+          object: 'Math',
+          property: 'random',
+          message: 'Use a seeded Rng stream (src/core/rng.ts).',
+        },
       ],
       'no-console': 'error',
     },
