@@ -157,10 +157,7 @@ class JsReadKernels implements ReadKernels {
 
   matvec(v: ArrayLike<number>, out: Float32Array | Float64Array): void {
     const { rows, cols, g } = this;
-    if (!v || v.length !== rows)
-      fail('ReadKernels.matvec', 'v', v, `an array of length ${rows} (rows)`);
-    if (!out || out.length !== cols)
-      fail('ReadKernels.matvec', 'out', out, `an array of length ${cols} (cols)`);
+    checkMatvec(rows, cols, v, out);
     out.fill(0);
     for (let i = 0; i < rows; i++) {
       const x = v[i]!;
@@ -172,15 +169,7 @@ class JsReadKernels implements ReadKernels {
 
   sumRows(idx: Int32Array | Uint32Array, count: number, out: Float32Array | Float64Array): void {
     const { rows, cols, g } = this;
-    if (!Number.isInteger(count) || count < 0 || count > idx.length)
-      fail('ReadKernels.sumRows', 'count', count, `an integer in [0, ${idx.length}]`);
-    if (!out || out.length !== cols)
-      fail('ReadKernels.sumRows', 'out', out, `an array of length ${cols} (cols)`);
-    for (let k = 0; k < count; k++) {
-      const r = idx[k]!;
-      if (!(r >= 0 && r < rows))
-        fail('ReadKernels.sumRows', `idx[${k}]`, r, `an integer in [0, ${rows})`);
-    }
+    checkSumRows(rows, cols, idx, count, out);
     out.fill(0);
     for (let k = 0; k < count; k++) {
       const o = idx[k]! * cols;
