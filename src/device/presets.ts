@@ -5,6 +5,21 @@
 import { defineDevice, type DeviceConfig, type DeviceOptions } from './config';
 import { checkOneOf } from '../core/validate';
 
+/** The fields of a preset whose values are our assumptions (MISSION.md ranges), not measurements. */
+const NUMBERS_ASSUMED = [
+  'gMin',
+  'gMax',
+  'model',
+  'c2cStd',
+  'gMinDtod',
+  'gMaxDtod',
+  'stepDtod',
+  'readNoiseStd',
+  'set',
+  'reset',
+  'read',
+];
+
 const SHI_2018 =
   'Shi et al., Nat. Commun. 9:5312 (2018): subquantum CBRAM (Ag-based, Adesto) with gradual, analog SET; ' +
   'G0 = 2e²/h from Jameson et al., IEEE EDL 33:257 (2012). Numeric values are CBRAM Lab assumptions (MISSION.md).';
@@ -19,19 +34,7 @@ const SHI_2018 =
 const cbram = defineDevice({
   name: 'cbram-subquantum',
   source: SHI_2018,
-  assumed: [
-    'gMin',
-    'gMax',
-    'model',
-    'c2cStd',
-    'gMinDtod',
-    'gMaxDtod',
-    'stepDtod',
-    'readNoiseStd',
-    'set',
-    'reset',
-    'read',
-  ],
+  assumed: NUMBERS_ASSUMED,
   model: {
     kind: 'exponential',
     setStep: Math.expm1(2) / 64,
@@ -64,19 +67,7 @@ const rram = defineDevice({
   name: 'rram-generic',
   source:
     'Nonlinear pulse-response form: Chen, Peng & Yu, IEEE TCAD 37:3067 (2018) (NeuroSim). All numbers assumed, typical of HfOx RRAM.',
-  assumed: [
-    'gMin',
-    'gMax',
-    'model',
-    'c2cStd',
-    'gMinDtod',
-    'gMaxDtod',
-    'stepDtod',
-    'readNoiseStd',
-    'set',
-    'reset',
-    'read',
-  ],
+  assumed: NUMBERS_ASSUMED,
   model: {
     kind: 'nonlinear',
     setPulses: 100,
@@ -105,19 +96,7 @@ const pcm = defineDevice({
   name: 'pcm-like',
   source:
     'Gradual SET / abrupt RESET behaviour: Burr et al., IEEE Trans. Electron Devices 62:3498 (2015). All numbers assumed.',
-  assumed: [
-    'gMin',
-    'gMax',
-    'model',
-    'c2cStd',
-    'gMinDtod',
-    'gMaxDtod',
-    'stepDtod',
-    'readNoiseStd',
-    'set',
-    'reset',
-    'read',
-  ],
+  assumed: NUMBERS_ASSUMED,
   model: {
     kind: 'nonlinear',
     setPulses: 30,
