@@ -9,6 +9,8 @@ mkdir -p results
 declare -A RUNS=(
   [paper-ideal]="--rule ideal"
   [paper-device]="--rule device"
+  [paper-ideal-seed1]="--rule ideal --seed 1"
+  [paper-device-seed1]="--rule device --seed 1"
   [soft-25]="--prune 25 --prune-mode soft"
   [soft-50]="--prune 50 --prune-mode soft"
   [soft-75]="--prune 75 --prune-mode soft"
@@ -19,7 +21,7 @@ declare -A RUNS=(
   [hard-75-late]="--prune 75 --prune-mode hard --mature 3000"
 )
 names=("$@")
-[ ${#names[@]} -gt 0 ] || names=(paper-ideal paper-device soft-25 hard-25 soft-50 hard-50 soft-75 hard-75 soft-75-late hard-75-late)
+[ ${#names[@]} -gt 0 ] || names=(paper-ideal paper-device paper-ideal-seed1 paper-device-seed1 soft-25 hard-25 soft-50 hard-50 soft-75 hard-75 soft-75-late hard-75-late)
 run() {
   local name=$1
   # shellcheck disable=SC2086
