@@ -17,11 +17,13 @@ declare -A RUNS=(
   [hard-25]="--prune 25 --prune-mode hard"
   [hard-50]="--prune 50 --prune-mode hard"
   [hard-75]="--prune 75 --prune-mode hard"
-  [soft-75-late]="--prune 75 --prune-mode soft --mature 3000"
-  [hard-75-late]="--prune 75 --prune-mode hard --mature 3000"
+  [soft-75-m1500]="--prune 75 --prune-mode soft --mature 1500"
+  [soft-75-m3000]="--prune 75 --prune-mode soft --mature 3000"
+  [soft-75-m5000]="--prune 75 --prune-mode soft --mature 5000"
+  [hard-75-m3000]="--prune 75 --prune-mode hard --mature 3000"
 )
 names=("$@")
-[ ${#names[@]} -gt 0 ] || names=(paper-ideal paper-device paper-ideal-seed1 paper-device-seed1 soft-25 hard-25 soft-50 hard-50 soft-75 hard-75 soft-75-late hard-75-late)
+[ ${#names[@]} -gt 0 ] || names=(paper-ideal paper-device paper-ideal-seed1 paper-device-seed1 soft-25 hard-25 soft-50 hard-50 soft-75 hard-75 soft-75-m1500 soft-75-m3000 soft-75-m5000 hard-75-m3000)
 run() {
   local name=$1
   # shellcheck disable=SC2086
