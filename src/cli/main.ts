@@ -24,6 +24,9 @@ reproduce options (defaults: the paper's experiment):
   --prune P          percentage of each neuron's synapses to prune during training (default 0)
   --prune-mode M     soft | hard (default soft)
   --mature N         spikes after which a neuron is pruned (default 600)
+  --prune-select S   smallest | saturated: freeze the smallest weights, or only weights
+                     already at the floor (default smallest)
+  --recheck N        after maturity, prune again every N spikes until P % is reached (default 0: once)
   --seed S           seed of every random stream (default 0)
   --out DIR          results folder (default results/reproduce)
   --resume           continue from DIR/checkpoint.ckpt
@@ -65,6 +68,8 @@ export async function main(argv: string[]): Promise<number> {
       prune: { type: 'string' },
       'prune-mode': { type: 'string' },
       mature: { type: 'string' },
+      'prune-select': { type: 'string' },
+      recheck: { type: 'string' },
       seed: { type: 'string' },
       out: { type: 'string' },
       resume: { type: 'boolean' },
@@ -93,6 +98,8 @@ export async function main(argv: string[]): Promise<number> {
             fraction: prune / 100,
             mode: (values['prune-mode'] ?? 'soft') as 'soft' | 'hard',
             matureSpikes: num('mature', values.mature, 600),
+            selection: (values['prune-select'] ?? 'smallest') as 'smallest' | 'saturated',
+            recheckSpikes: num('recheck', values.recheck, 0),
           }
         : null,
   };

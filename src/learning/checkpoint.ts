@@ -72,7 +72,12 @@ function blobsOf(t: Trainer): Array<[string, TypedArray]> {
     const d = s.crossbar.devices;
     out.push(['g', d.g], ['lo', d.lo], ['span', d.span], ['scale', d.scale], ['stuck', d.stuck]);
   }
-  if (t.pruner) out.push(['prunerSpikes', t.pruner.spikes], ['prunerMatured', t.pruner.matured]);
+  if (t.pruner)
+    out.push(
+      ['prunerSpikes', t.pruner.spikes],
+      ['prunerMatured', t.pruner.matured],
+      ['prunerMaturedAt', t.pruner.maturedAt],
+    );
   return out;
 }
 

@@ -33,14 +33,35 @@ export function spikeCountMaturity(threshold: number): MaturityCriterion {
   return { isMature: (_n, spikes) => spikes >= threshold };
 }
 
-/** Freeze the `count` smallest weights (ties by input index). */
+/** Freeze the `count` smallest weights (ties by input index). Already-frozen entries arrive as +Infinity. */
 export const smallestWeights: PruneSelector = {
   select(weights, count) {
     const order = Int32Array.from(weights, (_, i) => i);
     order.sort((a, b) => weights[a]! - weights[b]! || a - b);
-    return order.slice(0, count);
+    let n = 0;
+    while (n < count && n < order.length && Number.isFinite(weights[order[n]!]!)) n++;
+    return order.slice(0, n);
   },
 };
+
+/**
+ * Freeze only saturated weights: the smallest ones that are at most `threshold` (e.g. within a
+ * tolerance of the −1 floor). A weight pinned at the floor gains nothing from further LTD pulses,
+ * which cost energy without moving it, so freezing it there changes the network very little.
+ */
+export function saturatedWeights(threshold: number): PruneSelector {
+  checkNumber('saturatedWeights', 'threshold', threshold, { min: -1, max: 1 });
+  return {
+    select(weights, count) {
+      const all = smallestWeights.select(weights, count);
+      let n = 0;
+      while (n < all.length && weights[all[n]!]! <= threshold) n++;
+      return all.slice(0, n);
+    },
+  };
+}
+
+export type PruneSelection = 'smallest' | 'saturated';
 
 /** Pruning settings. */
 export interface PruningConfig {
@@ -52,6 +73,12 @@ export interface PruningConfig {
   softValue: number;
   /** Spikes after which a neuron matures (default 600). */
   matureSpikes: number;
+  /** Which weights to freeze: the smallest ('smallest', default), or only saturated ones near the floor ('saturated'). */
+  selection: PruneSelection;
+  /** With 'saturated': weights at most softValue + floorTolerance count as saturated (default 0.05). */
+  floorTolerance: number;
+  /** After maturity, look again every this many spikes until the fraction is reached (0 = prune once, default). */
+  recheckSpikes: number;
 }
 
 export const PRUNING_DEFAULTS: PruningConfig = Object.freeze({
@@ -59,6 +86,9 @@ export const PRUNING_DEFAULTS: PruningConfig = Object.freeze({
   mode: 'soft',
   softValue: -1,
   matureSpikes: 600,
+  selection: 'smallest',
+  floorTolerance: 0.05,
+  recheckSpikes: 0,
 });
 
 /** Validate and complete pruning options. */
@@ -70,6 +100,9 @@ export function definePruning(options: Partial<PruningConfig> = {}): PruningConf
   checkOneOf(fn, 'mode', c.mode, ['soft', 'hard']);
   checkNumber(fn, 'softValue', c.softValue, { min: -1, max: 1 });
   checkInt(fn, 'matureSpikes', c.matureSpikes, { min: 1 });
+  checkOneOf(fn, 'selection', c.selection, ['smallest', 'saturated']);
+  checkNumber(fn, 'floorTolerance', c.floorTolerance, { min: 0, max: 2 });
+  checkInt(fn, 'recheckSpikes', c.recheckSpikes, { min: 0 });
   return Object.freeze(c);
 }
 
@@ -78,6 +111,8 @@ export class Pruner {
   readonly config: PruningConfig;
   readonly spikes: Int32Array;
   readonly matured: Uint8Array;
+  /** Spike count at which each neuron matured. */
+  readonly maturedAt: Int32Array;
   private readonly criterion: MaturityCriterion;
   private readonly selector: PruneSelector;
   private readonly column: Float32Array;
@@ -95,7 +130,12 @@ export class Pruner {
     this.spikes = new Int32Array(outputs);
     this.matured = new Uint8Array(outputs);
     this.criterion = criterion ?? spikeCountMaturity(config.matureSpikes);
-    this.selector = selector ?? smallestWeights;
+    this.selector =
+      selector ??
+      (config.selection === 'saturated'
+        ? saturatedWeights(Math.min(1, config.softValue + config.floorTolerance))
+        : smallestWeights);
+    this.maturedAt = new Int32Array(outputs);
     this.column = new Float32Array(inputs);
   }
 
@@ -105,8 +145,9 @@ export class Pruner {
   }
 
   /**
-   * Count a spike of `k`; prune it if it just matured. Returns the number of synapses frozen now.
-   * `onPrune` runs before the writes, so the caller can account for them (energy ledger).
+   * Count a spike of `k`; prune when it matures (and, with recheckSpikes, again every so many
+   * spikes until the fraction is reached). Returns the number of synapses frozen now. `onPrune`
+   * runs before the writes, so the caller can account for them (energy ledger).
    */
   onSpike(
     k: number,
@@ -114,13 +155,28 @@ export class Pruner {
     onPrune?: (k: number, cells: Int32Array, value: number) => void,
   ): number {
     const c = ++this.spikes[k]!;
-    if (this.matured[k] || this.config.fraction === 0 || !this.criterion.isMature(k, c)) return 0;
-    this.matured[k] = 1;
+    const cfg = this.config;
+    if (cfg.fraction === 0) return 0;
+    if (!this.matured[k]) {
+      if (!this.criterion.isMature(k, c)) return 0;
+      this.matured[k] = 1;
+      this.maturedAt[k] = c;
+    } else if (cfg.recheckSpikes === 0 || (c - this.maturedAt[k]!) % cfg.recheckSpikes !== 0) {
+      return 0;
+    }
     const N = syn.inputs;
     const K = syn.outputs;
-    for (let i = 0; i < N; i++) this.column[i] = syn.weight(i, k);
-    const cells = this.selector.select(this.column, this.perNeuron);
-    const value = this.config.mode === 'soft' ? this.config.softValue : 0;
+    let frozenHere = 0;
+    for (let i = 0; i < N; i++) {
+      const f = syn.frozen[i * K + k] !== 0;
+      frozenHere += f ? 1 : 0;
+      this.column[i] = f ? Infinity : syn.weight(i, k);
+    }
+    const quota = this.perNeuron - frozenHere;
+    if (quota <= 0) return 0;
+    const cells = this.selector.select(this.column, quota);
+    if (cells.length === 0) return 0;
+    const value = cfg.mode === 'soft' ? cfg.softValue : 0;
     onPrune?.(k, cells, value);
     for (const i of cells) {
       syn.setWeight(i, k, value);
