@@ -27,6 +27,7 @@ reproduce options (defaults: the paper's experiment):
   --prune-select S   smallest | saturated: freeze the smallest weights, or only weights
                      already at the floor (default smallest)
   --recheck N        after maturity, prune again every N spikes until P % is reached (default 0: once)
+  --deadline N       at N spikes, fill the rest of P % with the smallest weights (default 0: never)
   --seed S           seed of every random stream (default 0)
   --out DIR          results folder (default results/reproduce)
   --resume           continue from DIR/checkpoint.ckpt
@@ -70,6 +71,7 @@ export async function main(argv: string[]): Promise<number> {
       mature: { type: 'string' },
       'prune-select': { type: 'string' },
       recheck: { type: 'string' },
+      deadline: { type: 'string' },
       seed: { type: 'string' },
       out: { type: 'string' },
       resume: { type: 'boolean' },
@@ -100,6 +102,7 @@ export async function main(argv: string[]): Promise<number> {
             matureSpikes: num('mature', values.mature, 600),
             selection: (values['prune-select'] ?? 'smallest') as 'smallest' | 'saturated',
             recheckSpikes: num('recheck', values.recheck, 0),
+            deadlineSpikes: num('deadline', values.deadline, 0),
           }
         : null,
   };

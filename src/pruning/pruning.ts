@@ -79,6 +79,8 @@ export interface PruningConfig {
   floorTolerance: number;
   /** After maturity, look again every this many spikes until the fraction is reached (0 = prune once, default). */
   recheckSpikes: number;
+  /** At this spike count, fill whatever remains of the fraction with the smallest weights (0 = never, default). */
+  deadlineSpikes: number;
 }
 
 export const PRUNING_DEFAULTS: PruningConfig = Object.freeze({
@@ -89,6 +91,7 @@ export const PRUNING_DEFAULTS: PruningConfig = Object.freeze({
   selection: 'smallest',
   floorTolerance: 0.05,
   recheckSpikes: 0,
+  deadlineSpikes: 0,
 });
 
 /** Validate and complete pruning options. */
@@ -103,6 +106,7 @@ export function definePruning(options: Partial<PruningConfig> = {}): PruningConf
   checkOneOf(fn, 'selection', c.selection, ['smallest', 'saturated']);
   checkNumber(fn, 'floorTolerance', c.floorTolerance, { min: 0, max: 2 });
   checkInt(fn, 'recheckSpikes', c.recheckSpikes, { min: 0 });
+  checkInt(fn, 'deadlineSpikes', c.deadlineSpikes, { min: 0 });
   return Object.freeze(c);
 }
 
@@ -157,11 +161,15 @@ export class Pruner {
     const c = ++this.spikes[k]!;
     const cfg = this.config;
     if (cfg.fraction === 0) return 0;
+    const deadline = cfg.deadlineSpikes > 0 && c === cfg.deadlineSpikes;
     if (!this.matured[k]) {
-      if (!this.criterion.isMature(k, c)) return 0;
+      if (!this.criterion.isMature(k, c) && !deadline) return 0;
       this.matured[k] = 1;
       this.maturedAt[k] = c;
-    } else if (cfg.recheckSpikes === 0 || (c - this.maturedAt[k]!) % cfg.recheckSpikes !== 0) {
+    } else if (
+      !deadline &&
+      (cfg.recheckSpikes === 0 || (c - this.maturedAt[k]!) % cfg.recheckSpikes !== 0)
+    ) {
       return 0;
     }
     const N = syn.inputs;
@@ -174,7 +182,7 @@ export class Pruner {
     }
     const quota = this.perNeuron - frozenHere;
     if (quota <= 0) return 0;
-    const cells = this.selector.select(this.column, quota);
+    const cells = (deadline ? smallestWeights : this.selector).select(this.column, quota);
     if (cells.length === 0) return 0;
     const value = cfg.mode === 'soft' ? cfg.softValue : 0;
     onPrune?.(k, cells, value);

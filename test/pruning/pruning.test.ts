@@ -103,3 +103,23 @@ test('bad pruning options', () => {
     /spikeCountMaturity: threshold must be an integer >= 1, got 0/,
   );
 });
+
+test('a deadline fills the rest of the fraction with the smallest weights', () => {
+  const syn = synapses([[-1], [-0.5], [0.2], [0.4]]);
+  const p = new Pruner(
+    definePruning({
+      fraction: 0.75,
+      matureSpikes: 1,
+      selection: 'saturated',
+      recheckSpikes: 1,
+      deadlineSpikes: 4,
+    }),
+    1,
+    4,
+  );
+  assert.equal(p.onSpike(0, syn), 1, 'only the floor weight at maturity');
+  assert.equal(p.onSpike(0, syn), 0);
+  assert.equal(p.onSpike(0, syn), 0);
+  assert.equal(p.onSpike(0, syn), 2, 'the deadline fills the quota of 3');
+  assert.deepEqual([...syn.frozen], [1, 1, 1, 0]);
+});
