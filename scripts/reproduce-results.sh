@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Full reproductions behind the README's results table: 60,000 images x 3 epochs, 500 outputs,
-# the full 10,000-image test set, two runs at a time. Not a CI test (about 30 minutes on 2 cores).
+# the full 10,000-image test set, two runs at a time. Not a CI test (about an hour on 2 cores).
 # Usage: bash scripts/reproduce-results.sh [run-name ...]   (default: all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,9 +21,13 @@ declare -A RUNS=(
   [soft-75-m3000]="--prune 75 --prune-mode soft --mature 3000"
   [soft-75-m5000]="--prune 75 --prune-mode soft --mature 5000"
   [hard-75-m3000]="--prune 75 --prune-mode hard --mature 3000"
+  [soft-75-sat-m600]="--prune 75 --prune-select saturated --recheck 100 --mature 600"
+  [soft-75-sat-m1500]="--prune 75 --prune-select saturated --recheck 100 --mature 1500"
+  [soft-75-sat-m1500-d4000]="--prune 75 --prune-select saturated --recheck 100 --mature 1500 --deadline 4000"
+  [soft-75-sat-m1500-d5500]="--prune 75 --prune-select saturated --recheck 100 --mature 1500 --deadline 5500"
 )
 names=("$@")
-[ ${#names[@]} -gt 0 ] || names=(paper-ideal paper-device paper-ideal-seed1 paper-device-seed1 soft-25 hard-25 soft-50 hard-50 soft-75 hard-75 soft-75-m1500 soft-75-m3000 soft-75-m5000 hard-75-m3000)
+[ ${#names[@]} -gt 0 ] || names=(paper-ideal paper-device paper-ideal-seed1 paper-device-seed1 soft-25 hard-25 soft-50 hard-50 soft-75 hard-75 soft-75-m1500 soft-75-m3000 soft-75-m5000 hard-75-m3000 soft-75-sat-m600 soft-75-sat-m1500 soft-75-sat-m1500-d4000 soft-75-sat-m1500-d5500)
 run() {
   local name=$1
   # shellcheck disable=SC2086
