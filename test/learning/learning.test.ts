@@ -17,8 +17,16 @@ const train5k = subset(mnist.train, firstN(5000));
 const test2k = subset(mnist.test, firstN(2000));
 
 // The numpy peer reaches 73 % with one epoch in this setting; three epochs (the paper's) reach 80-82 %.
+// With 100 outputs the stronger homeostasis of the numpy peer (eta_b = 0.2) works better than the
+// default tuned for 500 outputs (0.1: about 78 %), so these small runs set it.
 test('ideal rule: 100 outputs, 3 epochs of 5,000 real MNIST images reach >= 80 % on 2,000 test images', async () => {
-  const t = createTrainer(train5k, { outputs: 100, epochs: 3, rule: 'ideal', seed: 1 });
+  const t = createTrainer(train5k, {
+    outputs: 100,
+    epochs: 3,
+    rule: 'ideal',
+    etaBias: 0.2,
+    seed: 1,
+  });
   const r = await t.train();
   assert.equal(r.status, 'completed');
   assert.equal(t.imagesDone, 15000);
@@ -42,6 +50,7 @@ test('device rule on noisy CBRAM: 100 outputs, 3 epochs of 5,000 images reach >=
     epochs: 3,
     rule: 'device',
     device: 'cbram-subquantum',
+    etaBias: 0.2,
     seed: 2,
   });
   await t.train();
