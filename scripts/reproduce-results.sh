@@ -27,7 +27,7 @@ declare -A RUNS=(
   [soft-75-sat-m1500-d5500]="--prune 75 --prune-select saturated --recheck 100 --mature 1500 --deadline 5500"
 )
 names=("$@")
-[ ${#names[@]} -gt 0 ] || names=(paper-ideal paper-device paper-ideal-seed1 paper-device-seed1 soft-25 hard-25 soft-50 hard-50 soft-75 hard-75 soft-75-m1500 soft-75-m3000 soft-75-m5000 hard-75-m3000 soft-75-sat-m600 soft-75-sat-m1500 soft-75-sat-m1500-d4000 soft-75-sat-m1500-d5500)
+[ ${#names[@]} -gt 0 ] || names=(paper-ideal paper-device paper-ideal-seed1 paper-device-seed1 soft-25 hard-25 soft-50 hard-50 soft-75 hard-75 soft-75-sat-m1500 soft-75-sat-m1500-d4000 soft-75-m1500 soft-75-m5000)
 run() {
   local name=$1
   # shellcheck disable=SC2086
