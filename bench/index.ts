@@ -1,4 +1,5 @@
 /** `npm run bench`: every benchmark, printed as tables. */
+import { benchKernel } from './kernel';
 import { benchPulses } from './pulses';
 import { benchReads } from './reads';
 import { benchTraining } from './training';
@@ -12,6 +13,7 @@ async function main(): Promise<void> {
     'Training, paper configuration: 397 inputs, 500 outputs, 100 ms per image',
     await benchTraining(),
   );
+  printTable('The Jupyter kernel', await benchKernel());
 }
 
 void main();

@@ -2,6 +2,7 @@
 /**
  * The `cbram-lab` command. Subcommands:
  *   reproduce   train and evaluate the paper's network, writing a results folder
+ *   kernel      install, uninstall or list the Jupyter kernel (kernel/cli.ts)
  */
 import { parseArgs } from 'node:util';
 import { isCbramError } from '../core/errors';
@@ -14,6 +15,7 @@ Usage: cbram-lab <command> [options]
 
 Commands:
   reproduce    train the paper's spiking network on MNIST and evaluate it
+  kernel       install | uninstall | list the Jupyter kernel (cbram-lab kernel --help)
 
 reproduce options (defaults: the paper's experiment):
   --images N         training images per epoch (default 60000)
@@ -51,9 +53,14 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(HELP);
     return cmd ? 0 : 1;
   }
+  if (cmd === 'kernel') {
+    // Loaded on demand: the kernel layer sits above the library.
+    const { kernelCommand } = await import('../../kernel/cli');
+    return kernelCommand(rest);
+  }
   if (cmd !== 'reproduce') {
     process.stderr.write(
-      `cbram-lab: unknown command "${cmd}" (did you mean "${nearestName(cmd, ['reproduce'])}"?)\n\n${HELP}`,
+      `cbram-lab: unknown command "${cmd}" (did you mean "${nearestName(cmd, ['reproduce', 'kernel'])}"?)\n\n${HELP}`,
     );
     return 2;
   }

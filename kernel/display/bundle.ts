@@ -1,0 +1,192 @@
+/**
+ * From any value to a full MIME bundle: text/plain, the rich type, and a static fallback.
+ *
+ * Order: an object implementing the display protocol renders itself; then the built-in
+ * renderers (arquero tables, crossbars, energy ledgers and lists of them, trainers, device
+ * configs), which recognise objects by shape so any copy of the library matches; otherwise the
+ * value's `util.inspect` text, as Node's REPL shows it.
+ */
+import { inspect } from 'node:util';
+import { DISPLAY, isDisplayable, type MimeBundle } from '../../src/display/protocol';
+import {
+  CROSSBAR_MIME,
+  crossbarParts,
+  crossbarFigure,
+  crossbarText,
+  isCrossbar,
+  type CrossbarDisplayOptions,
+} from './crossbar';
+import {
+  DEVICE_MIME,
+  deviceSpec,
+  deviceFigure,
+  deviceText,
+  isDeviceConfig,
+  type DeviceDisplayOptions,
+} from './device';
+import { LEDGER_MIME, isLedger, ledgerFigure, ledgerSpec, ledgerText } from './ledger';
+import type { Scene } from './scene';
+import { isTable, tableBundle } from './table';
+import {
+  TRAINING_MIME,
+  isTrainer,
+  trainingParts,
+  trainingFigure,
+  trainingText,
+  type TrainingDisplayOptions,
+} from './training';
+
+/** A rendered display: data and metadata of a display_data or execute_result. */
+export interface Rendered {
+  data: MimeBundle;
+  metadata: Record<string, unknown>;
+}
+
+/** Options passed through to the renderer that matches (see each renderer's options). */
+export interface RenderOptions {
+  /** False: leave out the static fallback (live updates between fallback refreshes). */
+  fallback?: boolean;
+  /** Also send the figure as image/svg+xml (default false: PNG only, see docs/kernel.md). */
+  svg?: boolean;
+  [option: string]: unknown;
+}
+
+/** A built-in renderer. */
+export interface Renderer {
+  name: string;
+  test(x: unknown): boolean;
+  render(x: never, options: RenderOptions): Rendered;
+}
+
+/** The MIME types that are static fallbacks (kept from the last full render during live updates). */
+export const FALLBACK_TYPES = ['image/png', 'image/svg+xml', 'text/html'];
+
+const MIME_KEY = /^[\w\-+.]+\/[\w\-+.]+$/;
+
+/**
+ * A bundle of text, a rich payload and the figure: always as PNG (the fallback every front end
+ * shows), and as SVG too when `options.svg` is true. `options.fallback === false` leaves the
+ * figure out (live updates between fallback refreshes).
+ */
+export function figureBundle(
+  text: string,
+  mime: string,
+  payload: unknown,
+  figure: () => Scene,
+  options: RenderOptions,
+): Rendered {
+  const data: MimeBundle = { 'text/plain': text, [mime]: payload };
+  const metadata: Record<string, unknown> = {};
+  if (options.fallback !== false) {
+    const scene = figure();
+    data['image/png'] = scene.toPng().toString('base64');
+    metadata['image/png'] = { width: scene.width, height: scene.height };
+    if (options.svg === true) data['image/svg+xml'] = scene.toSvg();
+  }
+  return { data, metadata };
+}
+
+/** The built-in renderers, in the order they are tried. */
+export const RENDERERS: Renderer[] = [
+  {
+    name: 'arquero table',
+    test: isTable,
+    render: (t: Parameters<typeof tableBundle>[0], o) => ({
+      data: tableBundle(t, typeof o.limit === 'number' ? o.limit : 50),
+      metadata: {},
+    }),
+  },
+  {
+    name: 'crossbar',
+    test: isCrossbar,
+    render: (x: Parameters<typeof crossbarParts>[0], o) => {
+      const { spec, data } = crossbarParts(x, o as CrossbarDisplayOptions);
+      return figureBundle(
+        crossbarText(spec),
+        CROSSBAR_MIME,
+        spec,
+        () => crossbarFigure(spec, data),
+        o,
+      );
+    },
+  },
+  {
+    name: 'energy ledger',
+    test: (x) => isLedger(x) || (Array.isArray(x) && x.length > 0 && x.every(isLedger)),
+    render: (x: Parameters<typeof ledgerSpec>[0], o) => {
+      const spec = ledgerSpec(x, o as { title?: string });
+      return figureBundle(ledgerText(x), LEDGER_MIME, spec, () => ledgerFigure(spec), o);
+    },
+  },
+  {
+    name: 'trainer',
+    test: isTrainer,
+    render: (t: Parameters<typeof trainingParts>[0], o) => {
+      const { spec, data } = trainingParts(t, o as TrainingDisplayOptions);
+      return figureBundle(
+        trainingText(spec),
+        TRAINING_MIME,
+        spec,
+        () => trainingFigure(spec, data),
+        o,
+      );
+    },
+  },
+  {
+    name: 'device config',
+    test: isDeviceConfig,
+    render: (d: Parameters<typeof deviceSpec>[0], o) => {
+      const spec = deviceSpec(d, o as DeviceDisplayOptions);
+      return figureBundle(deviceText(spec), DEVICE_MIME, spec, () => deviceFigure(spec), o);
+    },
+  },
+];
+
+/** The text Node's REPL would show. */
+export function plainText(value: unknown): string {
+  return typeof value === 'string'
+    ? inspect(value, { maxStringLength: 20000 })
+    : inspect(value, { depth: 2, maxArrayLength: 50, maxStringLength: 2000, breakLength: 100 });
+}
+
+/** Check and normalise a bundle: valid MIME keys, bytes as base64, text/plain present. */
+export function normalizeBundle(bundle: MimeBundle, value: unknown, where: string): MimeBundle {
+  if (typeof bundle !== 'object' || bundle === null || Array.isArray(bundle))
+    throw new TypeError(
+      `${where} must return an object of MIME type → data, got ${inspect(bundle)}`,
+    );
+  const out: MimeBundle = {};
+  for (const [k, v] of Object.entries(bundle)) {
+    if (!MIME_KEY.test(k))
+      throw new TypeError(`${where}: "${k}" is not a MIME type (type/subtype, e.g. "text/html")`);
+    if (v === undefined) continue;
+    if (v instanceof Uint8Array) out[k] = Buffer.from(v).toString('base64');
+    else if (typeof v === 'string' || /[+/]json$/.test(k)) out[k] = v;
+    else out[k] = String(v);
+  }
+  if (typeof out['text/plain'] !== 'string') out['text/plain'] = plainText(value);
+  return out;
+}
+
+/**
+ * Render a value as a full bundle.
+ *
+ * @example
+ * render(createCrossbar({ rows: 4, cols: 4 })).data; // text/plain, application/vnd.cbram.crossbar.v1+json, image/svg+xml
+ * render(42).data; // { 'text/plain': '42' }
+ */
+export function render(value: unknown, options: RenderOptions = {}): Rendered {
+  if (isDisplayable(value)) {
+    const bundle = (value as { [DISPLAY](): MimeBundle })[DISPLAY]();
+    return { data: normalizeBundle(bundle, value, 'the display method'), metadata: {} };
+  }
+  for (const r of RENDERERS)
+    if (r.test(value)) {
+      const out = r.render(value as never, options);
+      return {
+        data: normalizeBundle(out.data, value, `the ${r.name} renderer`),
+        metadata: out.metadata,
+      };
+    }
+  return { data: { 'text/plain': plainText(value) }, metadata: {} };
+}

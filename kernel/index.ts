@@ -1,0 +1,64 @@
+/**
+ * `cbram-lab/kernel`: the notebook API of the CBRAM Lab Jupyter kernel, and the pure display
+ * builders behind it (usable without Jupyter).
+ *
+ * @example
+ * import { createCrossbar } from 'cbram-lab';
+ * import { live, display, trainLive } from 'cbram-lab/kernel';
+ */
+export {
+  clearOutput,
+  display,
+  inKernel,
+  input,
+  interruptSignal,
+  live,
+  openComm,
+  registerCommTarget,
+  LiveDisplay,
+  type LiveOptions,
+} from './notebook';
+export { trainLive, trainingView, TrainingView, type TrainingViewOptions } from './training';
+export type { Comm, CommMessage, CommTarget } from './comms';
+export {
+  render,
+  normalizeBundle,
+  figureBundle,
+  RENDERERS,
+  type Rendered,
+  type RenderOptions,
+} from './display/bundle';
+export { Scene, type Shape } from './display/scene';
+export { encodeArray, decodeArray, type EncodedArray, type DType } from './display/arrays';
+export {
+  CROSSBAR_MIME,
+  crossbarSpec,
+  crossbarParts,
+  crossbarFigure,
+  type CrossbarSpec,
+} from './display/crossbar';
+export {
+  DEVICE_MIME,
+  deviceSpec,
+  deviceFigure,
+  type DeviceSpec,
+  type PulseTrain,
+} from './display/device';
+export {
+  LEDGER_MIME,
+  ledgerSpec,
+  ledgerFigure,
+  type LedgerSpec,
+  type LedgerEntry,
+} from './display/ledger';
+export {
+  TRAINING_MIME,
+  trainingParts,
+  trainingFigure,
+  ProgressHistory,
+  type TrainingSpec,
+  type TrainingHistory,
+  type TrainingStatus,
+} from './display/training';
+export type { MapSpec } from './display/map';
+export { DISPLAY, isDisplayable, type Displayable, type MimeBundle } from '../src/display/protocol';
