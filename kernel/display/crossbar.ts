@@ -2,7 +2,7 @@
  * Crossbars: a conductance map payload (`application/vnd.cbram.crossbar.v1+json`) with a heatmap
  * SVG fallback.
  */
-import type { Crossbar, CrossbarCounters } from '../../src/crossbar/crossbar';
+import type { Crossbar, CrossbarCounters, CrossbarSnapshot } from '../../src/crossbar/crossbar';
 import { formatSI } from '../../src/energy/format-si';
 import { mapPanel, mapSpec, type MapData, type MapSpec } from './map';
 import { caption } from './chart';
@@ -21,15 +21,7 @@ export interface CrossbarSpec {
   /** Conductance map, S, with the device's nominal range as colour scale. */
   map: MapSpec;
   /** Over the actual cells, S (device-to-device spread can leave the nominal range). */
-  stats: {
-    gMin: number;
-    gMax: number;
-    gMean: number;
-    gStd: number;
-    frozen: number;
-    stuckOff: number;
-    stuckOn: number;
-  };
+  stats: CrossbarSnapshot['stats'];
   counters: CrossbarCounters;
 }
 
