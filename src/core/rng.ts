@@ -68,6 +68,18 @@ const FN = new Float64Array(128);
 })();
 
 /**
+ * @internal Copy the ziggurat tables into `kn`, `wn`, `fn` (128 entries each) and return the
+ * tail start R, so a kernel elsewhere (the crossbar's WebAssembly pulse kernel) draws
+ * bit-identical normals.
+ */
+export function copyZigguratTables(kn: Uint32Array, wn: Float64Array, fn: Float64Array): number {
+  kn.set(KN);
+  wn.set(WN);
+  fn.set(FN);
+  return ZIG_R;
+}
+
+/**
  * A seeded generator. Create one with {@link createRng}; derive independent named streams with
  * {@link Rng.stream}.
  *
@@ -228,6 +240,29 @@ export class Rng {
       number,
     ];
     return this;
+  }
+
+  /**
+   * @internal Write the four state words to `into[at..at+4)` without allocating (for kernels that
+   * run the generator elsewhere, e.g. the crossbar's WebAssembly pulse kernel). Pair with
+   * {@link Rng.importState}; use {@link Rng.getState} for checkpoints.
+   */
+  exportState(into: Int32Array, at = 0): void {
+    into[at] = this.s0;
+    into[at + 1] = this.s1;
+    into[at + 2] = this.s2;
+    into[at + 3] = this.s3;
+  }
+
+  /**
+   * @internal Take the four state words from `from[at..at+4)`, as written by
+   * {@link Rng.exportState} and advanced by a kernel running the same xoshiro128** (no checks).
+   */
+  importState(from: Int32Array, at = 0): void {
+    this.s0 = from[at]!;
+    this.s1 = from[at + 1]!;
+    this.s2 = from[at + 2]!;
+    this.s3 = from[at + 3]!;
   }
 
   /** An independent copy at the same position. */

@@ -1,32 +1,124 @@
 /**
- * Array-read kernels over a row-major rows × cols float32 matrix (the crossbar's conductances, or
- * the ideal weights).
+ * Crossbar kernels: array reads over a row-major rows × cols float32 matrix (the crossbar's
+ * conductances, or the ideal weights), and the crossbar's programming (pulse) kernel.
  *
- * The fast path is WebAssembly SIMD (f32x4), compiled at build time from ./wasm/read.ts by
- * AssemblyScript into dist/src/crossbar/read.wasm and loaded from beside this file; nothing is
- * fetched at run time. Each kernels object owns a fixed-size WebAssembly.Memory holding the matrix
- * and its scratch vectors, so the `g` view never moves. Without WebAssembly SIMD (or with
- * `{ simd: false }`) plain typed-array loops give the same results. Both accumulate in float32
- * (SIMD) or float64 (JS); they agree to about 1e-6 relative.
+ * The fast path is WebAssembly, compiled at build time from ./wasm/read.ts (SIMD f32x4 reads) and
+ * ./wasm/pulse.ts (the pulse kernel) by AssemblyScript into one module,
+ * dist/src/crossbar/kernels.wasm, loaded from beside this file; nothing is fetched at run time.
+ * Each kernels object owns a fixed-size WebAssembly.Memory (it never grows, so views into it never
+ * detach) holding the matrix and its scratch vectors and, for a crossbar
+ * ({@link createCrossbarKernels}), all per-cell device state, the mask and the step tables.
+ * Without WebAssembly SIMD (or with `{ simd: false }`) plain typed-array loops are used.
+ *
+ * Reads accumulate in float32 (SIMD) or float64 (JS); they agree to ~1e-5 relative (typically
+ * 1e-6). The pulse kernel is bit-identical to DeviceArray.pulse, including its use of the
+ * cycle-to-cycle stream (see docs/crossbar.md, "Programming kernel").
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { checkPositiveInt, fail } from '../core/validate';
+import { CbramError } from '../core/errors';
+import { copyZigguratTables, type Rng } from '../core/rng';
+import { checkBoolean, checkOptions, checkPositiveInt, fail } from '../core/validate';
+import type { DeviceArray, DeviceStorage, PulseTally } from '../device/array';
+import { STEP_TABLE_SIZE } from '../device/models';
 
-/** Read kernels bound to one matrix. */
+/**
+ * Read kernels bound to one matrix. Create with {@link createReadKernels}.
+ *
+ * Precision: the SIMD path accumulates in float32, the JS path in float64; each output agrees
+ * with an exact sum to within 1e-5 of Σ|terms| (typically about 1e-6), so the two paths agree to
+ * ~1e-5 relative for non-negative conductances.
+ */
 export interface ReadKernels {
-  /** Word lines (inputs). */
+  /**
+   * Word lines (inputs).
+   *
+   * @example
+   * createReadKernels(397, 500).rows; // 397
+   */
   readonly rows: number;
-  /** Bit lines (outputs). */
+  /**
+   * Bit lines (outputs).
+   *
+   * @example
+   * createReadKernels(397, 500).cols; // 500
+   */
   readonly cols: number;
-  /** The matrix, row-major rows × cols (write it directly; it is the crossbar's state). */
+  /**
+   * Conductance matrix, S, row-major rows × cols (cell (i, j) at `g[i * cols + j]`), living in
+   * the kernels' own memory. Write it directly: it is the crossbar's state, and the next read
+   * sees the writes. The view stays valid for the kernels' lifetime (the memory never grows).
+   *
+   * @example
+   * const k = createReadKernels(2, 3);
+   * k.g.set([1e-5, 2e-5, 3e-5, 4e-5, 5e-5, 6e-5]); // row 0, then row 1
+   */
   readonly g: Float32Array;
-  /** true when a WebAssembly SIMD path is in use. */
+  /**
+   * true when the WebAssembly SIMD path is in use, false on the plain-JS fallback.
+   *
+   * @example
+   * createReadKernels(397, 500, { simd: false }).simd; // false
+   */
   readonly simd: boolean;
-  /** out[j] = Σ_i v[i]·g[i·cols + j]. */
+  /**
+   * Column currents for input voltages: out[j] = Σ_i v[i]·g[i·cols + j] (Kirchhoff). Rows with
+   * v[i] = 0 cost nothing. `out` is overwritten. Throws E_ARG unless v.length === rows and
+   * out.length === cols. On the SIMD path v is rounded to float32 first.
+   *
+   * @example
+   * const k = createReadKernels(2, 3);
+   * k.g.fill(1e-5);
+   * const i = new Float64Array(3);
+   * k.matvec([0.1, 0.2], i); // i ≈ [3e-6, 3e-6, 3e-6] A
+   */
   matvec(v: ArrayLike<number>, out: Float32Array | Float64Array): void;
-  /** out[j] = Σ_{k<count} g[idx[k]·cols + j]. */
+  /**
+   * Binary (spike) read: out[j] = Σ_{k<count} g[idx[k]·cols + j], the column sums of the listed
+   * rows (a row listed twice counts twice). Entries of idx past `count` are ignored. `out` is
+   * overwritten; count 0 gives zeros. Throws E_ARG unless count is an integer in
+   * [0, idx.length], every idx[k] (k < count) is in [0, rows) and out.length === cols.
+   *
+   * @example
+   * const k = createReadKernels(397, 500);
+   * k.g.fill(1e-5);
+   * const out = new Float64Array(500);
+   * k.sumRows(Int32Array.of(3, 7, 0), 2, out); // rows 3 and 7: every entry 2e-5
+   */
   sumRows(idx: Int32Array | Uint32Array, count: number, out: Float32Array | Float64Array): void;
+}
+
+/**
+ * Read kernels plus storage for a whole crossbar: the device state (pass {@link storage} to
+ * createDeviceArray) and the frozen-cell mask, in the kernels' memory on the WebAssembly path.
+ */
+export interface CrossbarKernels extends ReadKernels {
+  /** Per-cell device state (`storage.g` is {@link ReadKernels.g}). */
+  readonly storage: DeviceStorage;
+  /** Frozen cells (non-zero = frozen), row-major. */
+  readonly mask: Uint8Array;
+  /**
+   * A pulse kernel for `devices`, which must live in {@link storage}; null on the JS path (use
+   * `devices.pulse` there). Copies the device's step tables into the kernels' memory once.
+   */
+  bindPulse(devices: DeviceArray): PulseKernel | null;
+}
+
+/** DeviceArray.pulse in WebAssembly for one crossbar's devices, with bit-identical results. */
+export interface PulseKernel {
+  /**
+   * Exactly `devices.pulse(start, stride, count, pulses, mask, c2c, tally)` with the kernels'
+   * mask: the same conductances, tally and generator state afterwards. The cells must be
+   * distinct (stride ≠ 0 unless count ≤ 1) and count at most max(rows, cols).
+   */
+  pulse(
+    start: number,
+    stride: number,
+    count: number,
+    pulses: Int8Array,
+    c2c: Rng,
+    tally: PulseTally,
+  ): void;
 }
 
 /** The slice of the WebAssembly JS API used here (Node 20's types do not declare it). */
@@ -41,16 +133,38 @@ const WA = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 interface WasmExports {
   sumRows(g: number, cols: number, idx: number, count: number, out: number): void;
   matvec(g: number, rows: number, cols: number, v: number, out: number): void;
+  bindPulse(
+    g: number,
+    lo: number,
+    span: number,
+    scale: number,
+    stuck: number,
+    mask: number,
+    list: number,
+    sigma: number,
+    levelsMinus1: number,
+    zigR: number,
+  ): void;
+  pulse(start: number, stride: number, count: number, pulses: number): void;
+  /** Header offsets (see ./wasm/pulse.ts). */
+  ZIG_KN: { value: number };
+  ZIG_WN: { value: number };
+  ZIG_FN: { value: number };
+  RNG_STATE: { value: number };
+  TALLY: { value: number };
+  STEP_TABLES: { value: number };
+  STEP_RESET: { value: number };
+  PULSE_HEADER: { value: number };
 }
 
 let wasmModule: WasmModule | null | undefined;
 
-/** The compiled read module, or null when it cannot be loaded here. */
-function readModule(): WasmModule | null {
+/** The compiled kernels module, or null when it cannot be loaded here. */
+function kernelsModule(): WasmModule | null {
   if (wasmModule === undefined) {
     try {
       if (!WA) throw new Error('no WebAssembly');
-      wasmModule = new WA.Module(fs.readFileSync(path.join(__dirname, 'read.wasm')));
+      wasmModule = new WA.Module(fs.readFileSync(path.join(__dirname, 'kernels.wasm')));
     } catch {
       wasmModule = null;
     }
@@ -58,9 +172,17 @@ function readModule(): WasmModule | null {
   return wasmModule;
 }
 
-/** Is the WebAssembly SIMD read path available in this runtime? */
+/**
+ * Is the WebAssembly path (SIMD reads and the pulse kernel) available in this runtime? false when
+ * the runtime lacks WebAssembly SIMD or the .wasm was not built beside this file
+ * (`npm run build`). The module is compiled once per process, on the first call.
+ *
+ * @example
+ * const k = createReadKernels(397, 500);
+ * k.simd === isSimdAvailable(); // true: SIMD is the default when available
+ */
 export function isSimdAvailable(): boolean {
-  return readModule() !== null;
+  return kernelsModule() !== null;
 }
 
 function checkSumRows(
@@ -97,10 +219,94 @@ function checkMatvec(
 
 const align16 = (bytes: number) => Math.ceil(bytes / 16) * 16;
 
+/**
+ * The pulse kernel's fixed header at the start of a crossbar kernels memory (byte offsets; they
+ * mirror the constants exported by ./wasm/pulse.ts, checked when a pulse kernel is bound).
+ */
+const HEADER = {
+  ZIG_KN: 0,
+  ZIG_WN: 512,
+  ZIG_FN: 1536,
+  RNG_STATE: 2560,
+  TALLY: 2576,
+  STEP_TABLES: 4096,
+  STEP_RESET: 32768,
+  PULSE_HEADER: 53312,
+} as const;
+
+/** Byte offsets in a kernels memory. The device part is absent for read-only kernels. */
+interface Layout {
+  g: number;
+  v: number;
+  out: number;
+  idx: number;
+  device: {
+    lo: number;
+    span: number;
+    scale: number;
+    stuck: number;
+    mask: number;
+    pulses: number;
+    /** Capacity of the pulse-count scratch (max(rows, cols)). */
+    pulsesCap: number;
+    /** The pulse kernel's queue of cells (i32), pulsesCap + 1 entries. */
+    list: number;
+  } | null;
+  bytes: number;
+}
+
+function layoutOf(rows: number, cols: number, withDevices: boolean): Layout {
+  const n = rows * cols;
+  let at = withDevices ? HEADER.PULSE_HEADER : 0;
+  const take = (bytes: number) => {
+    const o = at;
+    at += align16(bytes);
+    return o;
+  };
+  const g = take(n * 4);
+  const v = take(rows * 4);
+  const out = take(cols * 4);
+  const idx = take(rows * 4);
+  let device: Layout['device'] = null;
+  if (withDevices) {
+    const pulsesCap = Math.max(rows, cols);
+    device = {
+      lo: take(n * 4),
+      span: take(n * 4),
+      scale: take(n * 4),
+      stuck: take(n),
+      mask: take(n),
+      pulses: take(pulsesCap),
+      pulsesCap,
+      list: take((pulsesCap + 1) * 4),
+    };
+  }
+  return { g, v, out, idx, device, bytes: at };
+}
+
+/** A fixed-size memory and an instance on it, or null if the memory cannot be had. */
+function instantiate(
+  module: WasmModule,
+  bytes: number,
+): { buffer: ArrayBuffer; fns: WasmExports } | null {
+  const pages = Math.max(1, Math.ceil(bytes / 65536));
+  let memory: { buffer: ArrayBuffer };
+  try {
+    memory = new WA!.Memory({ initial: pages, maximum: pages });
+  } catch {
+    return null; // too large for this runtime: the JS path needs no single huge buffer
+  }
+  const imports = { env: { memory, exp: Math.exp, log: Math.log } };
+  const fns = new WA!.Instance(module, imports).exports as unknown as WasmExports;
+  return { buffer: memory.buffer, fns };
+}
+
 class WasmReadKernels implements ReadKernels {
   readonly simd = true;
   readonly g: Float32Array;
-  private readonly fns: WasmExports;
+  protected readonly fns: WasmExports;
+  protected readonly buffer: ArrayBuffer;
+  protected readonly gOff: number;
   private readonly vOff: number;
   private readonly outOff: number;
   private readonly idxOff: number;
@@ -111,19 +317,16 @@ class WasmReadKernels implements ReadKernels {
   constructor(
     readonly rows: number,
     readonly cols: number,
-    module: WasmModule,
+    layout: Layout,
+    wasm: { buffer: ArrayBuffer; fns: WasmExports },
   ) {
-    this.vOff = align16(rows * cols * 4);
-    this.outOff = this.vOff + align16(rows * 4);
-    this.idxOff = this.outOff + align16(cols * 4);
-    const bytes = this.idxOff + align16(rows * 4);
-    const memory = new WA!.Memory({
-      initial: Math.ceil(bytes / 65536),
-      maximum: Math.ceil(bytes / 65536),
-    });
-    this.fns = new WA!.Instance(module, { env: { memory } }).exports as unknown as WasmExports;
-    const buf = memory.buffer;
-    this.g = new Float32Array(buf, 0, rows * cols);
+    this.fns = wasm.fns;
+    const buf = (this.buffer = wasm.buffer);
+    this.gOff = layout.g;
+    this.vOff = layout.v;
+    this.outOff = layout.out;
+    this.idxOff = layout.idx;
+    this.g = new Float32Array(buf, this.gOff, rows * cols);
     this.v = new Float32Array(buf, this.vOff, rows);
     this.out = new Float32Array(buf, this.outOff, cols);
     this.idx = new Int32Array(buf, this.idxOff, rows);
@@ -133,68 +336,349 @@ class WasmReadKernels implements ReadKernels {
     checkMatvec(this.rows, this.cols, v, out);
     const vv = this.v;
     for (let i = 0; i < this.rows; i++) vv[i] = v[i]!;
-    this.fns.matvec(0, this.rows, this.cols, this.vOff, this.outOff);
+    this.fns.matvec(this.gOff, this.rows, this.cols, this.vOff, this.outOff);
     out.set(this.out);
   }
 
   sumRows(idx: Int32Array | Uint32Array, count: number, out: Float32Array | Float64Array): void {
     checkSumRows(this.rows, this.cols, idx, count, out);
-    this.idx.set(count === idx.length ? idx : idx.subarray(0, count));
-    this.fns.sumRows(0, this.cols, this.idxOff, count, this.outOff);
+    // The index scratch holds `rows` entries; a longer list (repeated rows) goes in chunks.
+    const cap = this.rows;
+    const first = Math.min(count, cap);
+    this.idx.set(first === idx.length ? idx : idx.subarray(0, first));
+    this.fns.sumRows(this.gOff, this.cols, this.idxOff, first, this.outOff);
     out.set(this.out);
+    for (let k = cap; k < count; k += cap) {
+      const n = Math.min(count - k, cap);
+      this.idx.set(idx.subarray(k, k + n));
+      this.fns.sumRows(this.gOff, this.cols, this.idxOff, n, this.outOff);
+      const part = this.out;
+      for (let j = 0; j < out.length; j++) out[j] += part[j]!;
+    }
+  }
+}
+
+/**
+ * Does the loaded kernels.wasm match this file (header layout, argument counts)? A stale build
+ * would otherwise misread its arguments silently.
+ */
+function checkPulseAbi(fns: WasmExports): void {
+  const found: Array<[string, number, number]> = Object.entries(HEADER).map(([name, at]) => [
+    name,
+    fns[name as keyof typeof HEADER]?.value,
+    at,
+  ]);
+  found.push(['bindPulse arity', fns.bindPulse.length, 10], ['pulse arity', fns.pulse.length, 4]);
+  for (const [name, built, expected] of found) {
+    if (built !== expected)
+      throw new CbramError(
+        'E_CHECKSUM',
+        `createCrossbarKernels: kernels.wasm does not match kernels.ts (${name} is ${built}, expected ${expected}); rebuild it with npm run build`,
+        { fn: 'createCrossbarKernels', param: name, value: built },
+      );
+  }
+}
+
+class WasmCrossbarKernels extends WasmReadKernels implements CrossbarKernels {
+  readonly storage: DeviceStorage;
+  readonly mask: Uint8Array;
+  private readonly dev: NonNullable<Layout['device']>;
+  private bound: DeviceArray | null = null;
+
+  constructor(
+    rows: number,
+    cols: number,
+    layout: Layout,
+    wasm: { buffer: ArrayBuffer; fns: WasmExports },
+  ) {
+    super(rows, cols, layout, wasm);
+    const d = (this.dev = layout.device!);
+    const n = rows * cols;
+    const buf = this.buffer;
+    this.storage = {
+      g: this.g,
+      lo: new Float32Array(buf, d.lo, n),
+      span: new Float32Array(buf, d.span, n),
+      scale: new Float32Array(buf, d.scale, n),
+      stuck: new Uint8Array(buf, d.stuck, n),
+    };
+    this.mask = new Uint8Array(buf, d.mask, n);
+  }
+
+  bindPulse(devices: DeviceArray): PulseKernel {
+    const fn = 'CrossbarKernels.bindPulse';
+    const s = this.storage;
+    if (
+      devices.g !== s.g ||
+      devices.lo !== s.lo ||
+      devices.span !== s.span ||
+      devices.scale !== s.scale ||
+      devices.stuck !== s.stuck
+    )
+      fail(fn, 'devices', devices, 'a DeviceArray created on these kernels’ storage');
+    if (this.bound !== null && this.bound !== devices)
+      fail(fn, 'devices', devices, 'the DeviceArray already bound (one per kernels object)');
+    this.bound = devices;
+    const d = this.dev;
+    const buf = this.buffer;
+    const fns = this.fns;
+    checkPulseAbi(fns);
+    // Step tables as (value, slope) pairs, so one interpolation touches one cache line.
+    const setTab = new Float64Array(buf, HEADER.STEP_TABLES, 2 * STEP_TABLE_SIZE);
+    const resetTab = new Float64Array(
+      buf,
+      HEADER.STEP_TABLES + HEADER.STEP_RESET,
+      2 * STEP_TABLE_SIZE,
+    );
+    const { set, reset } = devices.tables;
+    const { set: setS, reset: resetS } = devices.slopes;
+    for (let j = 0; j < STEP_TABLE_SIZE; j++) {
+      setTab[2 * j] = set[j]!;
+      setTab[2 * j + 1] = setS[j]!;
+      resetTab[2 * j] = reset[j]!;
+      resetTab[2 * j + 1] = resetS[j]!;
+    }
+    const zigR = copyZigguratTables(
+      new Uint32Array(buf, HEADER.ZIG_KN, 128),
+      new Float64Array(buf, HEADER.ZIG_WN, 128),
+      new Float64Array(buf, HEADER.ZIG_FN, 128),
+    );
+    const L = devices.config.levels;
+    fns.bindPulse(
+      this.gOff,
+      d.lo,
+      d.span,
+      d.scale,
+      d.stuck,
+      d.mask,
+      d.list,
+      devices.config.c2cStd,
+      L > 0 ? L - 1 : 0,
+      zigR,
+    );
+    return new WasmPulseKernel(
+      fns,
+      devices.size,
+      devices.config.c2cStd > 0,
+      new Int8Array(buf, d.pulses, d.pulsesCap),
+      new Int32Array(buf, HEADER.RNG_STATE, 4),
+      new Float64Array(buf, HEADER.TALLY, 4),
+    );
+  }
+}
+
+class WasmPulseKernel implements PulseKernel {
+  constructor(
+    private readonly fns: WasmExports,
+    private readonly size: number,
+    private readonly noisy: boolean,
+    private readonly pulses: Int8Array,
+    private readonly rng: Int32Array,
+    private readonly tallyOut: Float64Array,
+  ) {}
+
+  pulse(
+    start: number,
+    stride: number,
+    count: number,
+    pulses: Int8Array,
+    c2c: Rng,
+    tally: PulseTally,
+  ): void {
+    const last = start + (count - 1) * stride;
+    // The kernel does not bounds-check: a bad index would silently corrupt the other arrays.
+    if (
+      !(pulses instanceof Int8Array) ||
+      (count | 0) !== count ||
+      (start | 0) !== start ||
+      (stride | 0) !== stride ||
+      count < 0 ||
+      count > pulses.length ||
+      count > this.pulses.length ||
+      (count > 1 && stride === 0) ||
+      (count > 0 && !(start >= 0 && start < this.size && last >= 0 && last < this.size))
+    )
+      fail(
+        'PulseKernel.pulse',
+        '(start, stride, count, pulses)',
+        [start, stride, count, pulses?.length],
+        `a line of distinct cells inside the ${this.size} cells, at most ${this.pulses.length} long`,
+      );
+    this.pulses.set(count === pulses.length ? pulses : pulses.subarray(0, count));
+    if (this.noisy) c2c.exportState(this.rng);
+    this.fns.pulse(start, stride, count, this.pulses.byteOffset);
+    if (this.noisy) c2c.importState(this.rng);
+    const t = this.tallyOut;
+    tally.set += t[0]!;
+    tally.reset += t[1]!;
+    tally.setG += t[2]!;
+    tally.resetG += t[3]!;
   }
 }
 
 class JsReadKernels implements ReadKernels {
   readonly simd = false;
   readonly g: Float32Array;
+  /** float64 accumulator: one monomorphic loop whatever the type of `out`. */
+  private readonly acc: Float64Array;
   constructor(
     readonly rows: number,
     readonly cols: number,
   ) {
     this.g = new Float32Array(rows * cols);
+    this.acc = new Float64Array(cols);
   }
 
+  // The same loop structure as ./wasm/read.ts: four rows per pass over the accumulator.
   matvec(v: ArrayLike<number>, out: Float32Array | Float64Array): void {
-    const { rows, cols, g } = this;
+    const { rows, cols, g, acc } = this;
     checkMatvec(rows, cols, v, out);
-    out.fill(0);
+    acc.fill(0);
+    let n = 0; // rows pending in (o0, x0) .. (o2, x2)
+    let o0 = 0;
+    let o1 = 0;
+    let o2 = 0;
+    let x0 = 0;
+    let x1 = 0;
+    let x2 = 0;
     for (let i = 0; i < rows; i++) {
-      const x = v[i]!;
+      const x = +v[i]!;
       if (x === 0) continue;
       const o = i * cols;
-      for (let j = 0; j < cols; j++) out[j] += x * g[o + j]!;
+      if (n === 0) {
+        o0 = o;
+        x0 = x;
+        n = 1;
+      } else if (n === 1) {
+        o1 = o;
+        x1 = x;
+        n = 2;
+      } else if (n === 2) {
+        o2 = o;
+        x2 = x;
+        n = 3;
+      } else {
+        for (let j = 0; j < cols; j++)
+          acc[j] += x0 * g[o0 + j]! + x1 * g[o1 + j]! + (x2 * g[o2 + j]! + x * g[o + j]!);
+        n = 0;
+      }
     }
+    if (n > 0) for (let j = 0; j < cols; j++) acc[j] += x0 * g[o0 + j]!;
+    if (n > 1) for (let j = 0; j < cols; j++) acc[j] += x1 * g[o1 + j]!;
+    if (n > 2) for (let j = 0; j < cols; j++) acc[j] += x2 * g[o2 + j]!;
+    out.set(acc);
   }
 
   sumRows(idx: Int32Array | Uint32Array, count: number, out: Float32Array | Float64Array): void {
-    const { rows, cols, g } = this;
+    const { rows, cols, g, acc } = this;
     checkSumRows(rows, cols, idx, count, out);
-    out.fill(0);
-    for (let k = 0; k < count; k++) {
-      const o = idx[k]! * cols;
-      for (let j = 0; j < cols; j++) out[j] += g[o + j]!;
+    acc.fill(0);
+    let k = 0;
+    for (; k + 3 < count; k += 4) {
+      const o0 = idx[k]! * cols;
+      const o1 = idx[k + 1]! * cols;
+      const o2 = idx[k + 2]! * cols;
+      const o3 = idx[k + 3]! * cols;
+      for (let j = 0; j < cols; j++) acc[j] += g[o0 + j]! + g[o1 + j]! + (g[o2 + j]! + g[o3 + j]!);
     }
+    for (; k < count; k++) {
+      const o = idx[k]! * cols;
+      for (let j = 0; j < cols; j++) acc[j] += g[o + j]!;
+    }
+    out.set(acc);
   }
 }
 
+class JsCrossbarKernels extends JsReadKernels implements CrossbarKernels {
+  readonly storage: DeviceStorage;
+  readonly mask: Uint8Array;
+  constructor(rows: number, cols: number) {
+    super(rows, cols);
+    const n = rows * cols;
+    this.storage = {
+      g: this.g,
+      lo: new Float32Array(n),
+      span: new Float32Array(n),
+      scale: new Float32Array(n),
+      stuck: new Uint8Array(n),
+    };
+    this.mask = new Uint8Array(n);
+  }
+
+  bindPulse(): null {
+    return null;
+  }
+}
+
+function checkShape(fn: string, rows: number, cols: number): void {
+  checkPositiveInt(fn, 'rows', rows);
+  checkPositiveInt(fn, 'cols', cols);
+  if (rows * cols > 1 << 28) fail(fn, 'rows × cols', rows * cols, `at most ${1 << 28} cells`);
+}
+
+/** Options for {@link createReadKernels}. */
+export interface ReadKernelsOptions {
+  /**
+   * Use the WebAssembly SIMD path (default: true when {@link isSimdAvailable}). false forces the
+   * plain-JS fallback; true falls back to JS when SIMD is unavailable (check `simd` on the result).
+   */
+  simd?: boolean;
+}
+
 /**
- * Read kernels for a rows × cols matrix: WebAssembly SIMD when available (default), else JS.
+ * Read kernels for a rows × cols matrix (all conductances 0 at first): WebAssembly SIMD when
+ * available (default), else plain JS with the same results to ~1e-5 relative. Each kernels object
+ * owns its own fixed-size memory; two objects never share state.
  *
  * @example
  * const k = createReadKernels(397, 500);
  * k.g.fill(1e-5);
  * k.sumRows(Int32Array.of(3, 7), 2, new Float64Array(500)); // every entry 2e-5
+ * const js = createReadKernels(397, 500, { simd: false }); // the fallback, e.g. for comparison
  */
 export function createReadKernels(
   rows: number,
   cols: number,
-  options: { simd?: boolean } = {},
+  options: ReadKernelsOptions = {},
 ): ReadKernels {
-  checkPositiveInt('createReadKernels', 'rows', rows);
-  checkPositiveInt('createReadKernels', 'cols', cols);
-  if (rows * cols > 1 << 28)
-    fail('createReadKernels', 'rows × cols', rows * cols, `at most ${1 << 28} cells`);
-  const module = options.simd === false ? null : readModule();
-  return module ? new WasmReadKernels(rows, cols, module) : new JsReadKernels(rows, cols);
+  checkShape('createReadKernels', rows, cols);
+  checkOptions('createReadKernels', options, ['simd']);
+  if (options.simd !== undefined) checkBoolean('createReadKernels', 'options.simd', options.simd);
+  const module = options.simd === false ? null : kernelsModule();
+  if (module) {
+    const layout = layoutOf(rows, cols, false);
+    const wasm = instantiate(module, layout.bytes);
+    if (wasm) return new WasmReadKernels(rows, cols, layout, wasm);
+  }
+  return new JsReadKernels(rows, cols);
+}
+
+/**
+ * Kernels and storage for a whole rows × cols crossbar: reads, device state, mask and the pulse
+ * kernel in one WebAssembly memory when available (default), else JS typed arrays (and
+ * `bindPulse` returns null). Falls back to JS too when the memory (about 18 bytes per cell plus
+ * 53 kB of tables) cannot be allocated. `options.simd` as for {@link createReadKernels}.
+ *
+ * @example
+ * const k = createCrossbarKernels(397, 500);
+ * const dev = createDeviceArray(PRESETS['cbram-subquantum'], 397 * 500, d2d, k.storage);
+ * const pk = k.bindPulse(dev); // null without WebAssembly
+ * pk?.pulse(0, 1, 500, new Int8Array(500).fill(1), c2c, createTally()); // row 0, one SET each
+ */
+export function createCrossbarKernels(
+  rows: number,
+  cols: number,
+  options: ReadKernelsOptions = {},
+): CrossbarKernels {
+  checkShape('createCrossbarKernels', rows, cols);
+  checkOptions('createCrossbarKernels', options, ['simd']);
+  if (options.simd !== undefined)
+    checkBoolean('createCrossbarKernels', 'options.simd', options.simd);
+  const module = options.simd === false ? null : kernelsModule();
+  if (module) {
+    const layout = layoutOf(rows, cols, true);
+    const wasm = layout.bytes <= 2 ** 32 ? instantiate(module, layout.bytes) : null;
+    if (wasm) return new WasmCrossbarKernels(rows, cols, layout, wasm);
+  }
+  return new JsCrossbarKernels(rows, cols);
 }

@@ -31,10 +31,26 @@ export function createTally(): PulseTally {
   return { set: 0, reset: 0, setG: 0, resetG: 0 };
 }
 
+/**
+ * Storage for a device array's per-cell state, each of length `size`: typically views into a
+ * kernel's memory (the crossbar keeps them in its WebAssembly memory). Every array is fully
+ * written by {@link createDeviceArray}; the arrays must not overlap.
+ */
+export interface DeviceStorage {
+  /** Conductance, S. */
+  g: Float32Array;
+  /** Per-cell G_min, S. */
+  lo: Float32Array;
+  /** Per-cell G_max − G_min, S. */
+  span: Float32Array;
+  /** Per-cell step multiplier. */
+  scale: Float32Array;
+  /** Per-cell fault code. */
+  stuck: Uint8Array;
+}
+
 /** Options for {@link createDeviceArray}. */
-export interface DeviceArrayOptions {
-  /** Storage for the conductances (length `size`), e.g. a view into a kernel's memory. */
-  g?: Float32Array;
+export interface DeviceArrayOptions extends Partial<DeviceStorage> {
   /** Initial normalised state x ∈ [0, 1] of every working cell (default 0: fully reset). */
   initial?: number;
 }
@@ -48,8 +64,8 @@ export class DeviceArray {
   readonly config: DeviceConfig;
   readonly size: number;
   readonly tables: StepTables;
-  /** Differences of consecutive table entries (the interpolation slopes). */
-  private readonly slopes: StepTables;
+  /** @internal Differences of consecutive table entries (the interpolation slopes). */
+  readonly slopes: StepTables;
   /** Conductance, S. */
   readonly g: Float32Array;
   /** Per-cell G_min, S (device-to-device spread). */
@@ -62,18 +78,18 @@ export class DeviceArray {
   readonly stuck: Uint8Array;
 
   /** @internal Use {@link createDeviceArray}. */
-  constructor(config: DeviceConfig, size: number, g: Float32Array) {
+  constructor(config: DeviceConfig, size: number, storage: DeviceStorage) {
     this.config = config;
     this.size = size;
     this.tables = buildStepTables(config.model);
     const diff = (t: Float64Array) =>
       Float64Array.from(t, (v, j) => (j + 1 < t.length ? t[j + 1]! - v : 0));
     this.slopes = { set: diff(this.tables.set), reset: diff(this.tables.reset) };
-    this.g = g;
-    this.lo = new Float32Array(size);
-    this.span = new Float32Array(size);
-    this.scale = new Float32Array(size);
-    this.stuck = new Uint8Array(size);
+    this.g = storage.g;
+    this.lo = storage.lo;
+    this.span = storage.span;
+    this.scale = storage.scale;
+    this.stuck = storage.stuck;
   }
 
   /** Normalised state x of cell i in its own range. */
@@ -220,12 +236,27 @@ function lognormalUnitMean(rng: Rng, sd: number): number {
   return Math.exp(Math.sqrt(s2) * rng.normal() - s2 / 2);
 }
 
+/** A caller's storage array for createDeviceArray (checked), or a new one. */
+function storageArray<T extends Float32Array | Uint8Array>(
+  given: T | undefined,
+  type: { new (n: number): T; name: string },
+  size: number,
+  name: keyof DeviceStorage,
+): T {
+  if (given === undefined) return new type(size);
+  if (!(given instanceof type) || given.length !== size)
+    fail('createDeviceArray', `options.${name}`, given, `a ${type.name} of length ${size}`);
+  return given;
+}
+
 /**
- * Create `size` devices of `config`. Device-to-device spread and faults are drawn from `d2d`
- * once: per-cell G_min and G_max are lognormal around the config's values with relative spreads
- * gMinDtod and gMaxDtod (a cell's G_max is kept above its G_min by at least 1 % of the nominal
- * range), the step multiplier is lognormal with mean 1 and spread stepDtod, and each cell is stuck
- * off (at its G_min) with probability pStuckOff or stuck on (at its G_max) with probability pStuckOn.
+ * Create `size` devices of `config`, in new typed arrays or in the caller's storage
+ * (`options.g`, `lo`, `span`, `scale`, `stuck`: e.g. views into a kernel's memory, as the crossbar
+ * does). Device-to-device spread and faults are drawn from `d2d` once: per-cell G_min and G_max
+ * are lognormal around the config's values with relative spreads gMinDtod and gMaxDtod (a cell's
+ * G_max is kept above its G_min by at least 1 % of the nominal range), the step multiplier is
+ * lognormal with mean 1 and spread stepDtod, and each cell is stuck off (at its G_min) with
+ * probability pStuckOff or stuck on (at its G_max) with probability pStuckOn.
  *
  * @example
  * const dev = createDeviceArray(PRESETS['cbram-subquantum'], 397 * 500, createRng(1).stream('d2d'));
@@ -240,12 +271,16 @@ export function createDeviceArray(
   if (!config || typeof config !== 'object' || !config.model)
     fail(fn, 'config', config, 'a DeviceConfig from defineDevice() or PRESETS');
   checkInt(fn, 'size', size, { min: 1, max: 2 ** 30 });
-  const g = options.g ?? new Float32Array(size);
-  if (!(g instanceof Float32Array) || g.length !== size)
-    fail(fn, 'options.g', g, `a Float32Array of length ${size}`);
+  const storage: DeviceStorage = {
+    g: storageArray(options.g, Float32Array, size, 'g'),
+    lo: storageArray(options.lo, Float32Array, size, 'lo'),
+    span: storageArray(options.span, Float32Array, size, 'span'),
+    scale: storageArray(options.scale, Float32Array, size, 'scale'),
+    stuck: storageArray(options.stuck, Uint8Array, size, 'stuck'),
+  };
   const initial = options.initial ?? 0;
   checkNumber(fn, 'options.initial', initial, { min: 0, max: 1 });
-  const dev = new DeviceArray(config, size, g);
+  const dev = new DeviceArray(config, size, storage);
   const minSpan = 0.01 * (config.gMax - config.gMin);
   for (let i = 0; i < size; i++) {
     const lo = config.gMin * lognormalUnitMean(d2d, config.gMinDtod);
