@@ -17,7 +17,14 @@ import type { DeviceConfig } from '../device/config';
 import { energyOf } from '../device/energy';
 import { PRESETS, PRESET_NAMES, type PresetName } from '../device/presets';
 import { toRng, type Rng } from '../core/rng';
-import { checkInt, checkNumber, checkOneOf, checkOptions, fail } from '../core/validate';
+import {
+  checkBoolean,
+  checkInt,
+  checkNumber,
+  checkOneOf,
+  checkOptions,
+  fail,
+} from '../core/validate';
 import { createCrossbarKernels, type CrossbarKernels, type PulseKernel } from './kernels';
 
 /** Where a crossbar reports its energy events (an EnergyLedger satisfies this). */
@@ -44,7 +51,7 @@ export interface CrossbarOptions {
   initial?: number;
   /**
    * Use the WebAssembly kernels when available (default true): SIMD reads, and the pulse kernel
-   * (bit-identical to the JS one, about twice as fast). false: plain JS for both.
+   * (bit-identical to the JS one, 2–3× faster). false: plain JS for both.
    */
   simd?: boolean;
   /** Energy sink for pulse, read and ADC events (default none). */
@@ -505,6 +512,7 @@ export function createCrossbar(options: CrossbarOptions): Crossbar {
   if (options.initial !== undefined)
     checkNumber(fn, 'initial', options.initial, { min: 0, max: 1 });
   if (options.adcEnergy !== undefined) checkNumber(fn, 'adcEnergy', options.adcEnergy, { min: 0 });
+  if (options.simd !== undefined) checkBoolean(fn, 'simd', options.simd);
   if (options.phase !== undefined && typeof options.phase !== 'string')
     fail(fn, 'phase', options.phase, 'a string such as "train"');
   const rng = toRng(fn, 'seed', options.seed ?? 0);

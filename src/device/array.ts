@@ -34,7 +34,7 @@ export function createTally(): PulseTally {
 /**
  * Storage for a device array's per-cell state, each of length `size`: typically views into a
  * kernel's memory (the crossbar keeps them in its WebAssembly memory). Every array is fully
- * written by {@link createDeviceArray}; the arrays must not overlap.
+ * written by {@link createDeviceArray}; the arrays must not overlap (checked).
  */
 export interface DeviceStorage {
   /** Conductance, S. */
@@ -278,6 +278,19 @@ export function createDeviceArray(
     scale: storageArray(options.scale, Float32Array, size, 'scale'),
     stuck: storageArray(options.stuck, Uint8Array, size, 'stuck'),
   };
+  const arrays = Object.entries(storage) as Array<[string, Float32Array | Uint8Array]>;
+  for (let a = 0; a < arrays.length; a++) {
+    for (let b = a + 1; b < arrays.length; b++) {
+      const [na, x] = arrays[a]!;
+      const [nb, y] = arrays[b]!;
+      if (
+        x.buffer === y.buffer &&
+        x.byteOffset < y.byteOffset + y.byteLength &&
+        y.byteOffset < x.byteOffset + x.byteLength
+      )
+        fail(fn, `options.${nb}`, y, `storage that does not overlap options.${na}`);
+    }
+  }
   const initial = options.initial ?? 0;
   checkNumber(fn, 'options.initial', initial, { min: 0, max: 1 });
   const dev = new DeviceArray(config, size, storage);

@@ -140,8 +140,9 @@ test('WASM pulse kernel = JS kernel: random programs, every preset and variant',
 });
 
 test('WASM pulse kernel = JS kernel: a large run on the paper-sized array', { skip }, () => {
-  // About 1.5 M cycle-to-cycle normals per noisy preset: ziggurat rejections (~1 %) and tails
-  // (~0.06 %) happen thousands of times, so the slow paths are compared too.
+  // About 1.4 M cycle-to-cycle normals per noisy preset: the ziggurat's slow path (~3 % of
+  // normals) runs tens of thousands of times and its tail (~0.06 %) hundreds of times, so the
+  // branches that call exp and log are compared bit for bit too.
   for (const name of PRESET_NAMES) {
     compare(devicePreset(name), 397, 500, 7, 2500, false);
     compare(devicePreset(name), 397, 500, 8, 600, true);
@@ -230,4 +231,45 @@ test('the pulse kernel rejects lines outside the array', { skip }, () => {
     /CrossbarKernels.bindPulse: devices must be a DeviceArray created on these kernels’ storage/,
   );
   assert.equal(createCrossbarKernels(3, 4, { simd: false }).bindPulse(other), null);
+});
+
+test('createDeviceArray takes all per-cell storage from the caller, and checks it', () => {
+  const buf = new ArrayBuffer(6 * 4 * 4 + 12);
+  const view = (at: number) => new Float32Array(buf, at * 24, 6);
+  const storage = {
+    g: view(0),
+    lo: view(1),
+    span: view(2),
+    scale: view(3),
+    stuck: new Uint8Array(buf, 96, 6),
+  };
+  const dev = createDeviceArray(devicePreset('rram-generic'), 6, createRng(1), {
+    ...storage,
+    initial: 0.5,
+  });
+  for (const k of ['g', 'lo', 'span', 'scale', 'stuck'] as const) assert.equal(dev[k], storage[k]);
+  const ref = createDeviceArray(devicePreset('rram-generic'), 6, createRng(1), { initial: 0.5 });
+  assert.deepEqual([...dev.g], [...ref.g], 'the same draws, whatever the storage');
+  assertCbramError(
+    () => createDeviceArray(devicePreset('ideal'), 6, createRng(1), { lo: new Float32Array(5) }),
+    'E_ARG',
+    /createDeviceArray: options.lo must be a Float32Array of length 6/,
+  );
+  assertCbramError(
+    () =>
+      createDeviceArray(devicePreset('ideal'), 6, createRng(1), {
+        stuck: new Int8Array(6) as never,
+      }),
+    'E_ARG',
+    /createDeviceArray: options.stuck must be a Uint8Array of length 6/,
+  );
+  assertCbramError(
+    () =>
+      createDeviceArray(devicePreset('ideal'), 6, createRng(1), {
+        g: view(1),
+        span: new Float32Array(buf, 28, 6),
+      }),
+    'E_ARG',
+    /createDeviceArray: options.span must be storage that does not overlap options.g/,
+  );
 });
