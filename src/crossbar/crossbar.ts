@@ -269,7 +269,7 @@ export class Crossbar {
     }
     if (!noise && r === 0) this.kernels.matvec(v, out);
     else this.readPhysical(v, out, noise, r);
-    this.countRead(active, v, out, adcBits);
+    this.countRead(active, v, adcBits);
     if (adcBits > 0) {
       let vmax = 0;
       for (let i = 0; i < this.rows; i++) vmax += Math.abs(v[i]!);
@@ -314,12 +314,7 @@ export class Crossbar {
     return out;
   }
 
-  private countRead(
-    active: number,
-    v: ArrayLike<number>,
-    out: Float64Array,
-    adcBits: number,
-  ): void {
+  private countRead(active: number, v: ArrayLike<number>, adcBits: number): void {
     this.counters.reads++;
     this.counters.cellsRead += active * this.cols;
     if (adcBits > 0) this.counters.adcConversions += this.cols;
@@ -340,7 +335,6 @@ export class Crossbar {
       this.ledger.record('read', this.phase, active * this.cols, joules);
     }
     if (adcBits > 0) this.ledger.record('adc', this.phase, this.cols, this.cols * this.adcEnergy);
-    void out;
   }
 
   /**

@@ -13,7 +13,7 @@
  */
 import { resetStep } from '../device/models';
 import type { Rng } from '../core/rng';
-import type { DeviceSynapses, IdealSynapses, Synapses } from '../network/synapses';
+import type { DeviceSynapses, IdealSynapses } from '../network/synapses';
 
 /** Updates issued, counted as the numpy peer counts them (frozen synapses are not counted). */
 export interface UpdateCounts {
@@ -129,9 +129,4 @@ export class DeviceStdp implements LearningRule {
     counts.ltp += ltp;
     counts.ltd += ltd;
   }
-}
-
-/** Is this synapse store ideal? */
-export function isIdealSynapses(s: Synapses): s is IdealSynapses {
-  return s.kind === 'ideal';
 }

@@ -12,7 +12,6 @@ import { createRng, type Rng } from '../core/rng';
 import { checkInt, checkOptions, fail } from '../core/validate';
 import type { Dataset } from '../data/mnist';
 import { createLedger, type EnergyLedger } from '../energy';
-import type { EventPhase } from '../energy/events';
 import { createPoissonEncoder, type PoissonEncoder } from '../network/encoding';
 import { DeviceSynapses, IdealSynapses, type Synapses } from '../network/synapses';
 import { WtaLayer } from '../network/wta';
@@ -443,5 +442,3 @@ export function createTrainer(data: Dataset, options: TrainOptions = {}): Traine
   if (data.n === 0) fail(fn, 'data.n', 0, 'at least 1 image', 'E_DATA');
   return new Trainer(data, defineTraining(options));
 }
-
-export type { EventPhase };
