@@ -1,0 +1,270 @@
+/**
+ * Conductance and weight maps as plotly heatmaps: the whole array, or receptive fields (each
+ * output's column of weights laid out as its input image). The payload keeps full resolution;
+ * only what is drawn is reduced, by block means, when the map has more cells than the screen
+ * can show.
+ */
+import type { MapData } from '../payload/types';
+import type { Theme, Trace } from './figure';
+
+/** How to draw a map. */
+export interface MapView {
+  /** Colour by conductance (µS) or by weight (default: the map's own quantity). */
+  units?: 'conductance' | 'weight';
+  /** The array as it is, or receptive fields (needs `map.fields`; default 'map'). */
+  view?: 'map' | 'fields';
+  /** Most cells drawn; larger maps are block-averaged (default 512 × 512). */
+  maxCells?: number;
+  /** Plotly axis ids to draw on (default 'x' and 'y'). */
+  xaxis?: string;
+  yaxis?: string;
+  /** Colour bar position on the page (fraction of the width; default at the right edge). */
+  colorbarX?: number;
+  colorbarLength?: number;
+  colorbarY?: number;
+}
+
+/** The map's values in the chosen unit: a function of the stored value. */
+export function unitTransform(
+  map: MapData,
+  units: 'conductance' | 'weight',
+): { f: (v: number) => number; label: string; range: [number, number] } {
+  const [lo, hi] = map.range;
+  if (map.quantity === 'weight') return { f: (v) => v, label: 'w', range: [lo, hi] };
+  if (units === 'weight' && map.weight) {
+    const { wMin, wMax } = map.weight;
+    const k = (wMax - wMin) / (hi - lo);
+    return { f: (v) => wMin + k * (v - lo), label: 'w', range: [wMin, wMax] };
+  }
+  return { f: (v) => v * 1e6, label: 'G (µS)', range: [lo * 1e6, hi * 1e6] };
+}
+
+/** Units a map can be shown in. */
+export function availableUnits(map: MapData): ('conductance' | 'weight')[] {
+  if (map.quantity === 'weight') return ['weight'];
+  return map.weight ? ['conductance', 'weight'] : ['conductance'];
+}
+
+/** The block size that brings `rows × cols` to at most `maxCells` cells. */
+export function blockSize(rows: number, cols: number, maxCells: number): number {
+  return Math.max(1, Math.ceil(Math.sqrt((rows * cols) / maxCells)));
+}
+
+/** Grid of f × f block means of `values` (rows × cols), after `f` is applied to each value. */
+function blockMeans(
+  values: ArrayLike<number>,
+  rows: number,
+  cols: number,
+  b: number,
+  f: (v: number) => number,
+): Float32Array[] {
+  const R = Math.ceil(rows / b);
+  const C = Math.ceil(cols / b);
+  const out: Float32Array[] = [];
+  for (let I = 0; I < R; I++) {
+    const row = new Float32Array(C);
+    for (let J = 0; J < C; J++) {
+      let s = 0;
+      let n = 0;
+      for (let i = I * b; i < Math.min(rows, (I + 1) * b); i++)
+        for (let j = J * b; j < Math.min(cols, (J + 1) * b); j++) {
+          const v = values[i * cols + j]!;
+          if (v === v) {
+            s += f(v);
+            n++;
+          }
+        }
+      row[J] = n ? s / n : NaN;
+    }
+    out.push(row);
+  }
+  return out;
+}
+
+/** A mask as overlay rows: 1 where the block is mostly marked with `code`, NaN (transparent) elsewhere. */
+function overlayRows(
+  mask: Uint8Array,
+  rows: number,
+  cols: number,
+  b: number,
+  code: number,
+): Float32Array[] | null {
+  const m = blockMeans(mask, rows, cols, b, (v) => (v === code ? 1 : 0));
+  let any = false;
+  for (const row of m)
+    for (let j = 0; j < row.length; j++) {
+      if (row[j]! >= 0.5) {
+        row[j] = 1;
+        any = true;
+      } else row[j] = NaN;
+    }
+  return any ? m : null;
+}
+
+function overlay(
+  z: Float32Array[],
+  color: string,
+  name: string,
+  o: Required<Pick<MapView, 'xaxis' | 'yaxis'>>,
+  coords: { x?: number[]; y?: number[] },
+): Trace {
+  return {
+    type: 'heatmap',
+    name,
+    z,
+    ...coords,
+    zmin: 0,
+    zmax: 1,
+    colorscale: [
+      [0, color],
+      [1, color],
+    ],
+    showscale: false,
+    hoverinfo: 'skip',
+    xaxis: o.xaxis,
+    yaxis: o.yaxis,
+  };
+}
+
+function steps(n: number, b: number): number[] {
+  return Array.from({ length: Math.ceil(n / b) }, (_, i) => i * b);
+}
+
+/**
+ * Heatmap traces for `map`: the values, then overlays for frozen and stuck cells.
+ *
+ * @example
+ * mapTraces(map, LIGHT, { units: 'weight' })[0].z; // rows of weights
+ */
+export function mapTraces(map: MapData, theme: Theme, view: MapView = {}): Trace[] {
+  if (view.view === 'fields' && map.fields) return fieldTraces(map, theme, view);
+  const units = view.units ?? map.quantity;
+  const t = unitTransform(map, units);
+  const other = unitTransform(map, units === 'weight' ? 'conductance' : 'weight');
+  const axes = { xaxis: view.xaxis ?? 'x', yaxis: view.yaxis ?? 'y' };
+  const b = blockSize(map.rows, map.cols, view.maxCells ?? 512 * 512);
+  const { rows, cols, values } = map;
+  let z: Float32Array[];
+  let custom: Float32Array[] | undefined;
+  if (b === 1) {
+    z = [];
+    custom = [];
+    const hasOther = other.label !== t.label;
+    for (let i = 0; i < rows; i++) {
+      const src = values.subarray(i * cols, (i + 1) * cols);
+      const row = new Float32Array(cols);
+      const crow = hasOther ? new Float32Array(cols) : undefined;
+      for (let j = 0; j < cols; j++) {
+        row[j] = t.f(src[j]!);
+        if (crow) crow[j] = other.f(src[j]!);
+      }
+      z.push(row);
+      if (crow) custom.push(crow);
+    }
+    if (!hasOther) custom = undefined;
+  } else {
+    z = blockMeans(values, rows, cols, b, t.f);
+    custom = other.label !== t.label ? blockMeans(values, rows, cols, b, other.f) : undefined;
+  }
+  const coords = b === 1 ? {} : { x: steps(cols, b), y: steps(rows, b) };
+  const where =
+    b === 1
+      ? 'input (row) %{y}, output (column) %{x}'
+      : `inputs %{y}…, outputs %{x}… (mean of ${b} × ${b} cells)`;
+  const value = (label: string, ref: string) =>
+    label === 'w' ? `w = ${ref}:.3f}` : `G = ${ref}:.3g} µS`;
+  const hover =
+    `${where}<br>${value(t.label, '%{z')}` +
+    (custom ? `<br>${value(other.label, '%{customdata')}` : '') +
+    '<extra></extra>';
+  const traces: Trace[] = [
+    {
+      type: 'heatmap',
+      name: t.label,
+      z,
+      ...coords,
+      ...(custom ? { customdata: custom } : {}),
+      zmin: t.range[0],
+      zmax: t.range[1],
+      colorscale: theme.colorscale,
+      colorbar: {
+        title: { text: t.label, side: 'right' },
+        thickness: 12,
+        x: view.colorbarX ?? 1.0,
+        len: view.colorbarLength ?? 1,
+        y: view.colorbarY ?? 0.5,
+        outlinewidth: 0,
+      },
+      hoverongaps: false,
+      hovertemplate: hover,
+      ...axes,
+    },
+  ];
+  if (map.frozen) {
+    const m = overlayRows(map.frozen, rows, cols, b, 1);
+    if (m) traces.push(overlay(m, theme.frozen, 'frozen (pruned)', axes, coords));
+  }
+  if (map.stuck) {
+    const lo = overlayRows(map.stuck, rows, cols, b, 1);
+    const hi = overlayRows(map.stuck, rows, cols, b, 2);
+    if (lo) traces.push(overlay(lo, theme.stuckLow, 'stuck at G_min', axes, coords));
+    if (hi) traces.push(overlay(hi, theme.stuckHigh, 'stuck at G_max', axes, coords));
+  }
+  return traces;
+}
+
+/** Columns of the receptive-field grid for `n` outputs (about square). */
+export function fieldGrid(n: number): { columns: number; rows: number } {
+  const columns = Math.ceil(Math.sqrt(n));
+  return { columns, rows: Math.ceil(n / columns) };
+}
+
+/**
+ * Receptive fields: output k's weights drawn at its inputs' pixel positions, one image per
+ * output in a grid with one-pixel gaps (gaps and unused pixels are transparent).
+ */
+function fieldTraces(map: MapData, theme: Theme, view: MapView): Trace[] {
+  const f = map.fields!;
+  const units = view.units ?? map.quantity;
+  const t = unitTransform(map, units);
+  const axes = { xaxis: view.xaxis ?? 'x', yaxis: view.yaxis ?? 'y' };
+  const { columns, rows: gridRows } = fieldGrid(map.cols);
+  const W = columns * (f.width + 1) - 1;
+  const H = gridRows * (f.height + 1) - 1;
+  const z = Array.from({ length: H }, () => new Float32Array(W).fill(NaN));
+  const neuron = Array.from({ length: H }, () => new Float32Array(W).fill(NaN));
+  const frozen = map.frozen ? Array.from({ length: H }, () => new Float32Array(W).fill(NaN)) : null;
+  let anyFrozen = false;
+  for (let k = 0; k < map.cols; k++) {
+    const x0 = (k % columns) * (f.width + 1);
+    const y0 = Math.floor(k / columns) * (f.height + 1);
+    for (let i = 0; i < map.rows; i++) {
+      const p = f.pixelIndex[i]!;
+      const y = y0 + Math.floor(p / f.width);
+      const x = x0 + (p % f.width);
+      z[y]![x] = t.f(map.values[i * map.cols + k]!);
+      neuron[y]![x] = k;
+      if (frozen && map.frozen![i * map.cols + k]) {
+        frozen[y]![x] = 1;
+        anyFrozen = true;
+      }
+    }
+  }
+  const traces: Trace[] = [
+    {
+      type: 'heatmap',
+      name: t.label,
+      z,
+      customdata: neuron,
+      zmin: t.range[0],
+      zmax: t.range[1],
+      colorscale: theme.colorscale,
+      colorbar: { title: { text: t.label, side: 'right' }, thickness: 12, outlinewidth: 0 },
+      hoverongaps: false,
+      hovertemplate: `output %{customdata}<br>${t.label === 'w' ? 'w = %{z:.3f}' : 'G = %{z:.3g} µS'}<extra></extra>`,
+      ...axes,
+    },
+  ];
+  if (frozen && anyFrozen) traces.push(overlay(frozen, theme.frozen, 'frozen (pruned)', axes, {}));
+  return traces;
+}

@@ -1,0 +1,82 @@
+/**
+ * Decoding the kernel's typed arrays: `{ dtype, shape, encoding: 'base64', byteOrder: 'little',
+ * data }`. Shapes and byte counts are checked before anything is allocated, so a payload that
+ * claims a huge size is refused instead of freezing the page.
+ */
+import { PayloadError, Reader } from './check';
+
+/** The largest array the renderer accepts (elements): 16 M, e.g. a 4096 × 4096 map. */
+export const MAX_ELEMENTS = 1 << 24;
+
+const CTORS = {
+  float32: Float32Array,
+  float64: Float64Array,
+  int32: Int32Array,
+  uint8: Uint8Array,
+} as const;
+
+export type DType = keyof typeof CTORS;
+type ArrayOf<D extends DType> = InstanceType<(typeof CTORS)[D]>;
+
+const LITTLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** Bytes of a base64 string (browser and Node both have `atob`). */
+export function base64Bytes(data: string, path: string): Uint8Array {
+  let bin: string;
+  try {
+    bin = atob(data);
+  } catch {
+    throw new PayloadError(`${path}.data: not valid base64`);
+  }
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+/**
+ * Decode the encoded array at `r[key]` as `dtype`, with exactly `shape` (when given).
+ *
+ * @example
+ * decodeArray(Reader.of({ a: { dtype: 'uint8', shape: [2], encoding: 'base64', byteOrder: 'little', data: 'AQI=' } }, ''), 'a', 'uint8'); // Uint8Array [1, 2]
+ */
+export function decodeArray<D extends DType>(
+  r: Reader,
+  key: string,
+  dtype: D,
+  shape?: number[],
+): ArrayOf<D> {
+  const e = r.object(key);
+  const path = e.path;
+  const got = e.oneOf('dtype', Object.keys(CTORS) as DType[]);
+  if (got !== dtype) throw new PayloadError(`${path}.dtype: expected ${dtype}, got "${got}"`);
+  e.oneOf('encoding', ['base64']);
+  e.oneOf('byteOrder', ['little'], 'little');
+  const dims = e.numbers('shape', 8);
+  let n = 1;
+  for (const d of dims) {
+    if (!Number.isInteger(d) || d < 0)
+      throw new PayloadError(`${path}.shape: expected non-negative integers, got [${dims}]`);
+    n *= d;
+  }
+  if (n > MAX_ELEMENTS)
+    throw new PayloadError(
+      `${path}.shape: [${dims.join(', ')}] is ${n.toLocaleString('en-US')} elements; the renderer draws at most ${MAX_ELEMENTS.toLocaleString('en-US')}`,
+    );
+  if (shape && (shape.length !== dims.length || shape.some((d, i) => d !== dims[i])))
+    throw new PayloadError(
+      `${path}.shape: expected [${shape.join(', ')}], got [${dims.join(', ')}]`,
+    );
+  const Ctor = CTORS[dtype];
+  const nbytes = n * Ctor.BYTES_PER_ELEMENT;
+  const data = e.string('data');
+  // 4 base64 characters per 3 bytes, padded: refuse a wrong length before decoding.
+  if (data.length !== 4 * Math.ceil(nbytes / 3))
+    throw new PayloadError(
+      `${path}.data: ${data.length} base64 characters do not hold ${n} ${dtype} values (${nbytes} bytes)`,
+    );
+  const bytes = base64Bytes(data, path);
+  if (!LITTLE && Ctor.BYTES_PER_ELEMENT > 1)
+    for (let i = 0; i < bytes.length; i += Ctor.BYTES_PER_ELEMENT)
+      bytes.subarray(i, i + Ctor.BYTES_PER_ELEMENT).reverse();
+  return new Ctor(bytes.buffer, 0, n) as ArrayOf<D>;
+}

@@ -1,0 +1,293 @@
+/** Payload → plotly figure, without a browser. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createCrossbar } from '../../src/crossbar/crossbar';
+import { PRESETS } from '../../src/device/presets';
+import { createLedger } from '../../src/energy/ledger';
+import { createTrainer } from '../../src/learning/trainer';
+import { crossbarSpec, CROSSBAR_MIME } from '../../kernel/display/crossbar';
+import { deviceSpec, DEVICE_MIME } from '../../kernel/display/device';
+import { ledgerSpec, LEDGER_MIME } from '../../kernel/display/ledger';
+import { trainingParts, TRAINING_MIME } from '../../kernel/display/training';
+import { parsePayload } from '../../extension/src/payload/parse';
+import type { MapData, Payload } from '../../extension/src/payload/types';
+import {
+  DARK,
+  LIGHT,
+  figureFor,
+  fieldGrid,
+  safeText,
+  si,
+  type Trace,
+} from '../../extension/src/figures';
+import { mapTraces } from '../../extension/src/figures/map';
+
+function payload(mime: string, spec: unknown): Payload {
+  const p = parsePayload(mime, JSON.parse(JSON.stringify(spec)));
+  if (!p.ok) assert.fail(p.error);
+  return p.payload;
+}
+
+function rows(t: Trace): ArrayLike<number>[] {
+  return t.z as ArrayLike<number>[];
+}
+
+function close(a: number, b: number, tol = 1e-4): void {
+  assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${a} ≉ ${b}`);
+}
+
+test('conductance map: one heatmap cell per device, in µS, with w alongside for hover', () => {
+  const xbar = createCrossbar({ rows: 7, cols: 5, device: 'cbram-subquantum', seed: 1 });
+  xbar.pulseColumn(3, new Int8Array(7).fill(8));
+  xbar.setFrozen(4, 1);
+  const fig = figureFor(payload(CROSSBAR_MIME, crossbarSpec(xbar)), LIGHT);
+  const [map, frozen] = fig.data;
+  assert.equal(map!.type, 'heatmap');
+  assert.equal(rows(map!).length, 7);
+  assert.equal(rows(map!)[0]!.length, 5);
+  const { gMin, gMax } = xbar.config;
+  for (const [i, j] of [
+    [0, 0],
+    [6, 3],
+    [4, 1],
+  ] as const) {
+    close(rows(map!)[i]![j]!, xbar.g[i * 5 + j]! * 1e6);
+    const w = -1 + (2 * (xbar.g[i * 5 + j]! - gMin)) / (gMax - gMin);
+    close((map!.customdata as ArrayLike<number>[])[i]![j]!, w);
+  }
+  assert.deepEqual(
+    [map!.zmin, map!.zmax].map((v) => Math.round((v as number) * 1e3)),
+    [gMin * 1e9, gMax * 1e9].map(Math.round),
+  );
+  assert.match(
+    String(map!.hovertemplate),
+    /row\) %\{y\}, output \(column\) %\{x\}<br>G = %\{z:.3g\} µS<br>w = %\{customdata:.3f\}/,
+  );
+  // The frozen overlay marks exactly the frozen cell; the rest is transparent (NaN).
+  assert.equal(frozen!.name, 'frozen (pruned)');
+  assert.equal(rows(frozen!)[4]![1], 1);
+  assert.equal(
+    rows(frozen!)
+      .flatMap((r) => Array.from(r))
+      .filter((v) => v === 1).length,
+    1,
+  );
+  assert.equal(
+    fig.layout.yaxis && (fig.layout.yaxis as { autorange: string }).autorange,
+    'reversed',
+  );
+});
+
+test('weight units: z is w = −1 + 2(G − G_min)/(G_max − G_min), colour range [−1, 1]', () => {
+  const xbar = createCrossbar({ rows: 3, cols: 3, device: 'cbram-subquantum', seed: 2 });
+  xbar.pulseRow(1, new Int8Array(3).fill(20));
+  const p = payload(CROSSBAR_MIME, crossbarSpec(xbar));
+  const map = figureFor(p, LIGHT, { units: 'weight' }).data[0]!;
+  const { gMin, gMax } = xbar.config;
+  close(rows(map)[1]![2]!, -1 + (2 * (xbar.g[5]! - gMin)) / (gMax - gMin));
+  assert.deepEqual([map.zmin, map.zmax], [-1, 1]);
+  close((map.customdata as ArrayLike<number>[])[1]![2]!, xbar.g[5]! * 1e6);
+});
+
+test('stuck cells get their own overlays', () => {
+  const device = { ...PRESETS['cbram-subquantum'], pStuckOff: 0.2, pStuckOn: 0.2 };
+  const xbar = createCrossbar({ rows: 20, cols: 20, device, seed: 5 });
+  const fig = figureFor(payload(CROSSBAR_MIME, crossbarSpec(xbar)), LIGHT);
+  const names = fig.data.map((t) => t.name);
+  assert.ok(names.includes('stuck at G_min') && names.includes('stuck at G_max'), String(names));
+  const low = fig.data.find((t) => t.name === 'stuck at G_min')!;
+  let marked = 0;
+  for (let k = 0; k < 400; k++) {
+    const on = rows(low)[Math.floor(k / 20)]![k % 20] === 1;
+    assert.equal(on, xbar.devices.stuck[k] === 1);
+    marked += on ? 1 : 0;
+  }
+  assert.ok(marked > 40 && marked < 130, `${marked} stuck low`);
+});
+
+function synthetic(r: number, c: number, fields = false): MapData {
+  return {
+    rows: r,
+    cols: c,
+    quantity: 'weight',
+    range: [-1, 1],
+    values: new Float32Array(r * c).map((_, k) => (k % 7) / 7),
+    frozen: new Uint8Array(r * c).map((_, k) => (k % 3 === 0 ? 1 : 0)),
+    stuck: null,
+    weight: null,
+    fields: fields
+      ? { pixelIndex: new Int32Array(r).map((_, i) => i * 2), width: 28, height: 28 }
+      : null,
+  };
+}
+
+test('a map larger than the screen budget is drawn as block means; the data stay whole', () => {
+  const map = synthetic(10, 10);
+  const [z] = mapTraces(map, LIGHT, { maxCells: 25 });
+  assert.equal(rows(z!).length, 5); // blocks of 2 × 2
+  assert.equal(rows(z!)[0]!.length, 5);
+  const want = (map.values[0]! + map.values[1]! + map.values[10]! + map.values[11]!) / 4;
+  close(rows(z!)[0]![0]!, want);
+  assert.deepEqual(z!.x, [0, 2, 4, 6, 8]);
+  assert.match(String(z!.hovertemplate), /mean of 2 × 2 cells/);
+  assert.equal(map.values.length, 100);
+  // The paper's 397 × 500 array fits the default budget: drawn cell for cell.
+  const [full] = mapTraces(synthetic(397, 500), LIGHT);
+  assert.equal(rows(full!).length, 397);
+  assert.equal(full!.x, undefined);
+});
+
+test('receptive fields: each output is a 28 × 28 image of its weights, pruned pixels marked', () => {
+  const map = synthetic(30, 6, true);
+  const fig = figureFor({ kind: 'crossbar', title: 't', device: 'd', map, counters: null }, LIGHT, {
+    view: 'fields',
+  });
+  const [img, marks] = fig.data;
+  const g = fieldGrid(6);
+  assert.deepEqual(g, { columns: 3, rows: 2 });
+  assert.equal(rows(img!).length, 2 * 29 - 1);
+  assert.equal(rows(img!)[0]!.length, 3 * 29 - 1);
+  // Output 4 sits in grid cell (row 1, column 1); input 7 is pixel 14 → (y 0, x 14).
+  close(rows(img!)[29 + 0]![29 + 14]!, map.values[7 * 6 + 4]!);
+  assert.equal((img!.customdata as ArrayLike<number>[])[29]![29 + 14], 4);
+  assert.ok(Number.isNaN(rows(img!)[0]![1]!), 'a pixel that is not an input is transparent');
+  assert.equal(rows(marks!)[29]![29 + 14], map.frozen![7 * 6 + 4] ? 1 : NaN);
+  assert.equal((fig.layout.yaxis as { scaleanchor: string }).scaleanchor, 'x');
+});
+
+test('device curves: SET and RESET trains per cycle, pulse numbers running on', () => {
+  const spec = deviceSpec(PRESETS['cbram-subquantum'], {
+    cycles: 2,
+    setPulses: 50,
+    resetPulses: 40,
+  });
+  const fig = figureFor(payload(DEVICE_MIME, spec), LIGHT);
+  assert.equal(fig.data.length, 4);
+  const second = fig.data.find((t) => (t.hovertemplate as string).startsWith('RESET, cycle 2'))!;
+  assert.equal((second.x as number[])[0], 90 + 50);
+  close((second.y as number[])[0]!, spec.response.trains[3]!.conductance[0]! * 1e6);
+  assert.deepEqual(
+    fig.data.map((t) => t.showlegend),
+    [true, true, false, false],
+  );
+  assert.match(String((fig.layout.title as { text: string }).text), /SET [\d.]+ [fpnµ]J/);
+});
+
+test('energy: stacked by kind per phase; a comparison on a log scale groups bars', () => {
+  const a = createLedger({ label: 'CBRAM' })
+    .record('set', 'train', 10, 2e-12)
+    .record('read', 'test', 5, 1e-13);
+  const single = figureFor(payload(LEDGER_MIME, ledgerSpec(a)), LIGHT);
+  assert.equal(single.layout.barmode, 'stack');
+  const set = single.data.find((t) => t.name === 'set')!;
+  assert.deepEqual(set.x, ['train', 'test']);
+  assert.deepEqual(set.y, [2e-12, 0]);
+  const b = createLedger({ label: 'von Neumann' }).record('set', 'train', 10, 2e-6);
+  const spec = { ...ledgerSpec([a, b]), scale: 'log' };
+  const log = figureFor(payload(LEDGER_MIME, spec), LIGHT);
+  assert.equal(log.layout.barmode, 'group');
+  assert.equal((log.layout.yaxis as { type: string }).type, 'log');
+  const reads = log.data.find((t) => t.name === 'read')!;
+  assert.deepEqual(reads.y, [1e-13, null]); // zero has no place on a log axis
+  assert.deepEqual(reads.x, ['CBRAM', 'von Neumann']);
+});
+
+test('training dashboard: map, accuracy, speed, pulses and energy on their own axes', async () => {
+  const n = 30;
+  const images = new Uint8Array(n * 9).map((_, i) => ((i * 7) % 5 < 2 ? 255 : 0));
+  const labels = new Uint8Array(n).map((_, i) => i % 10);
+  const t = createTrainer({ n, pixels: 9, images, labels }, { outputs: 3, epochs: 1, seed: 1 });
+  await t.train({ maxImages: 12 });
+  const fig = figureFor(payload(TRAINING_MIME, trainingParts(t, { status: 'running' }).spec), DARK);
+  assert.equal(fig.data[0]!.type, 'heatmap');
+  const axes = new Set(fig.data.map((d) => `${d.xaxis}/${d.yaxis}`));
+  for (const a of ['x/y', 'x2/y2', 'x3/y3', 'x4/y4', 'x5/y5']) assert.ok(axes.has(a), a);
+  for (const k of ['xaxis', 'xaxis2', 'xaxis5', 'yaxis4']) assert.ok(fig.layout[k], k);
+  assert.equal(fig.layout.paper_bgcolor, DARK.background);
+  assert.match(String((fig.layout.title as { text: string }).text), /12 \/ 30 images/);
+});
+
+test('plot: lines with log axes, error bars and reference lines', () => {
+  const p = payload('application/vnd.cbram.plot.v1+json', {
+    version: 1,
+    kind: 'plot',
+    title: 'Accuracy against outputs',
+    type: 'line',
+    stacked: false,
+    x: { label: 'outputs', log: true },
+    y: { label: '%', log: false, range: null },
+    series: [
+      {
+        name: 'ours',
+        x: [50, 100, 1000],
+        y: [80, 85, 93],
+        mode: 'lines+markers',
+        error: [1, 1, 0.5],
+      },
+    ],
+    reference: [{ y: 93, label: 'paper, 500 outputs' }],
+  });
+  const fig = figureFor(p, LIGHT);
+  assert.equal(fig.data[0]!.type, 'scatter');
+  assert.deepEqual((fig.data[0]!.error_y as { array: number[] }).array, [1, 1, 0.5]);
+  assert.equal((fig.layout.xaxis as { type: string }).type, 'log');
+  assert.equal((fig.layout.shapes as { y0: number }[])[0]!.y0, 93);
+});
+
+test('raster: one tick per spike, time in ms, one panel per entry', () => {
+  const enc = (a: Int32Array | Float32Array, dtype: string) => ({
+    dtype,
+    shape: [a.length],
+    encoding: 'base64',
+    data: Buffer.from(a.buffer).toString('base64'),
+  });
+  const panel = (label: string) => ({
+    label,
+    neurons: 10,
+    duration: 0.1,
+    neuron: enc(new Int32Array([1, 2]), 'int32'),
+    time: enc(new Float32Array([0.01, 0.02]), 'float32'),
+  });
+  const p = payload('application/vnd.cbram.raster.v1+json', {
+    version: 1,
+    kind: 'raster',
+    title: 'Fig. 3a',
+    panels: [panel('before'), panel('after')],
+  });
+  const fig = figureFor(p, LIGHT);
+  assert.equal(fig.data.length, 2);
+  close((fig.data[1]!.x as Float32Array)[1]!, 20);
+  assert.equal(fig.data[1]!.xaxis, 'x2');
+  assert.deepEqual((fig.layout.xaxis2 as { range: number[] }).range, [0, 100]);
+});
+
+test('text from payloads never reaches plotly as markup', () => {
+  const evil =
+    '<img src=x onerror="window.pwned=1"><script>window.pwned=1</script><a href="javascript:x">';
+  const xbar = createCrossbar({ rows: 2, cols: 2 });
+  const a = createLedger({ label: evil }).record('set', 'train', 1, 1e-12);
+  const figures = [
+    figureFor(payload(CROSSBAR_MIME, crossbarSpec(xbar, { title: evil })), LIGHT),
+    figureFor(payload(LEDGER_MIME, { ...ledgerSpec([a, a], { title: evil }) }), LIGHT),
+    figureFor(
+      payload('application/vnd.cbram.plot.v1+json', {
+        version: 1,
+        kind: 'plot',
+        title: evil,
+        x: { label: evil },
+        y: { label: evil },
+        series: [{ name: evil, x: [evil], y: [1] }],
+        reference: [{ y: 1, label: evil }],
+      }),
+      LIGHT,
+    ),
+  ];
+  for (const f of figures) {
+    const s = JSON.stringify(f, (_, v) => (ArrayBuffer.isView(v) ? [] : v));
+    assert.ok(s.includes('&lt;img'), 'the label is shown, escaped');
+    assert.ok(!/<(img|script|a)\b/i.test(s), s.slice(0, 300));
+  }
+  assert.equal(safeText('a & b'), 'a &amp; b');
+  assert.equal(si(4.07e-4, 'J'), '407 µJ');
+  assert.equal(si(0, 'J'), '0 J');
+});
