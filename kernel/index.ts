@@ -60,5 +60,22 @@ export {
   type TrainingHistory,
   type TrainingStatus,
 } from './display/training';
+export {
+  PLOT_MIME,
+  plot,
+  Plot,
+  plotFigure,
+  type PlotSeries,
+  type PlotOptions,
+  type PlotSpec,
+} from './display/plot';
+export {
+  RASTER_MIME,
+  raster,
+  Raster,
+  rasterFigure,
+  type RasterPanel,
+  type RasterSpec,
+} from './display/raster';
 export type { MapSpec } from './display/map';
 export { DISPLAY, isDisplayable, type Displayable, type MimeBundle } from '../src/display/protocol';

@@ -3,7 +3,7 @@
  *
  * Order: an object implementing the display protocol renders itself; then the built-in
  * renderers (arquero tables, crossbars, energy ledgers and lists of them, trainers, device
- * configs), which recognise objects by shape so any copy of the library matches; otherwise the
+ * configs, plots and rasters), which recognise objects by shape so any copy of the library matches; otherwise the
  * value's `util.inspect` text, as Node's REPL shows it.
  */
 import { inspect } from 'node:util';
@@ -25,6 +25,8 @@ import {
   type DeviceDisplayOptions,
 } from './device';
 import { LEDGER_MIME, isLedger, ledgerFigure, ledgerSpec, ledgerText } from './ledger';
+import { PLOT_MIME, isPlot, plotFigure, plotText, type Plot } from './plot';
+import { RASTER_MIME, isRaster, rasterFigure, rasterText, type Raster } from './raster';
 import type { Scene } from './scene';
 import { isTable, tableBundle } from './table';
 import {
@@ -114,7 +116,7 @@ export const RENDERERS: Renderer[] = [
     name: 'energy ledger',
     test: (x) => isLedger(x) || (Array.isArray(x) && x.length > 0 && x.every(isLedger)),
     render: (x: Parameters<typeof ledgerSpec>[0], o) => {
-      const spec = ledgerSpec(x, o as { title?: string });
+      const spec = ledgerSpec(x, o as { title?: string; log?: boolean });
       return figureBundle(ledgerText(x), LEDGER_MIME, spec, () => ledgerFigure(spec), o);
     },
   },
@@ -131,6 +133,18 @@ export const RENDERERS: Renderer[] = [
         o,
       );
     },
+  },
+  {
+    name: 'plot',
+    test: isPlot,
+    render: (p: Plot, o) =>
+      figureBundle(plotText(p.spec), PLOT_MIME, p.spec, () => plotFigure(p.spec), o),
+  },
+  {
+    name: 'raster',
+    test: isRaster,
+    render: (r: Raster, o) =>
+      figureBundle(rasterText(r), RASTER_MIME, r.spec, () => rasterFigure(r), o),
   },
   {
     name: 'device config',

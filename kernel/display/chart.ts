@@ -108,6 +108,27 @@ export interface PanelOptions {
   /** Fixed y range (default: the data's). */
   yMin?: number;
   yMax?: number;
+  /** Logarithmic axes (values ≤ 0 are left out). */
+  xLog?: boolean;
+  yLog?: boolean;
+  /** Dashed horizontal reference lines with labels (in data units). */
+  reference?: { y: number; label: string }[];
+}
+
+/** Log10 of positive values, NaN for the rest. */
+function log10s(a: ArrayLike<number>): Float64Array {
+  return Float64Array.from({ length: a.length }, (_, i) => (a[i]! > 0 ? Math.log10(a[i]!) : NaN));
+}
+
+/** Ticks of a log axis drawn in log10 units: the decades, or round values inside one decade. */
+function logTicks(lo: number, hi: number): number[] {
+  const out: number[] = [];
+  for (let e = Math.ceil(lo - 1e-9); e <= hi + 1e-9; e++) out.push(e);
+  return out.length >= 2
+    ? out
+    : ticks(10 ** lo, 10 ** hi, 4)
+        .filter((v) => v > 0)
+        .map(Math.log10);
 }
 
 /** A centred bold title. */
@@ -136,6 +157,36 @@ function extent(values: Iterable<ArrayLike<number>>): [number, number] {
 
 /** A line chart with axes, ticks, grid and a legend (for two or more distinct names). */
 export function linePanel(scene: Scene, series: Series[], o: PanelOptions = {}): void {
+  if (!o.xLog && !o.yLog) return drawLines(scene, series, o, false, false);
+  // Log axes: draw log10 of the data on linear axes, and label the ticks with the values.
+  const lg = (v: number | undefined, on?: boolean) =>
+    v === undefined || !on ? v : v > 0 ? Math.log10(v) : undefined;
+  const logged = series.map((s) => ({
+    ...s,
+    x: o.xLog ? log10s(s.x) : s.x,
+    y: o.yLog ? log10s(s.y) : s.y,
+  }));
+  drawLines(
+    scene,
+    logged,
+    {
+      ...o,
+      yMin: lg(o.yMin, o.yLog),
+      yMax: lg(o.yMax, o.yLog),
+      reference: o.reference?.map((r) => ({ ...r, y: lg(r.y, o.yLog) ?? NaN })),
+    },
+    o.xLog === true,
+    o.yLog === true,
+  );
+}
+
+function drawLines(
+  scene: Scene,
+  series: Series[],
+  o: PanelOptions,
+  logX: boolean,
+  logY: boolean,
+): void {
   const [xlo, xmax] = extent(series.map((s) => s.x));
   const xhi = xmax === xlo ? xlo + 1 : xmax;
   let [ylo, yhi] = extent(series.map((s) => s.y));
@@ -160,20 +211,34 @@ export function linePanel(scene: Scene, series: Series[], o: PanelOptions = {}):
   const px = (v: number) => left + ((v - xlo) / (xhi - xlo)) * w;
   const py = (v: number) => top + h - ((v - ylo) / (yhi - ylo)) * h;
   if (o.title) title(scene, X + W / 2, Y + 16, o.title);
-  for (const t of ticks(ylo, yhi, 5)) {
+  for (const t of logY ? logTicks(ylo, yhi) : ticks(ylo, yhi, 5)) {
     scene.add({ kind: 'line', x1: left, x2: left + w, y1: py(t), y2: py(t), stroke: GRID });
     scene.add({
       kind: 'text',
       x: left - 5,
       y: py(t),
-      text: fmt(t),
+      text: fmt(logY ? 10 ** t : t),
       anchor: 'end',
       align: 'middle',
     });
   }
-  for (const t of ticks(xlo, xhi, 5)) {
+  for (const t of logX ? logTicks(xlo, xhi) : ticks(xlo, xhi, 5)) {
     scene.add({ kind: 'line', x1: px(t), x2: px(t), y1: top + h, y2: top + h + 4, stroke: AXIS });
-    scene.add({ kind: 'text', x: px(t), y: top + h + 15, text: fmt(t), anchor: 'middle' });
+    const label = fmt(logX ? 10 ** t : t);
+    scene.add({ kind: 'text', x: px(t), y: top + h + 15, text: label, anchor: 'middle' });
+  }
+  for (const r of o.reference ?? []) {
+    if (!(r.y >= ylo && r.y <= yhi)) continue;
+    for (let x = left; x < left + w; x += 8)
+      scene.add({
+        kind: 'line',
+        x1: x,
+        x2: Math.min(x + 4, left + w),
+        y1: py(r.y),
+        y2: py(r.y),
+        stroke: MUTED,
+      });
+    scene.add({ kind: 'text', x: left + w - 4, y: py(r.y) - 4, text: r.label, anchor: 'end' });
   }
   scene.add({ kind: 'rect', x: left, y: top, w, h, stroke: AXIS });
   if (o.xLabel)

@@ -31,6 +31,8 @@ export interface LedgerSpec {
   /** Phases, in cell order. */
   phases: string[];
   ledgers: LedgerEntry[];
+  /** Energy axis: 'log' for comparisons across orders of magnitude (`display(ledgers, { log: true })`). */
+  scale: 'linear' | 'log';
 }
 
 /** Is `x` an EnergyLedger (by shape)? */
@@ -54,7 +56,7 @@ export function isLedger(x: unknown): x is EnergyLedger {
  */
 export function ledgerSpec(
   ledgers: EnergyLedger | EnergyLedger[],
-  o: { title?: string } = {},
+  o: { title?: string; log?: boolean } = {},
 ): LedgerSpec {
   const list = Array.isArray(ledgers) ? ledgers : [ledgers];
   const entries = list.map((l, i) => {
@@ -73,6 +75,7 @@ export function ledgerSpec(
     kinds: [...EVENT_KINDS],
     phases: [...EVENT_PHASES],
     ledgers: entries,
+    scale: o.log === true ? 'log' : 'linear',
   };
 }
 

@@ -6,6 +6,7 @@
 import type { Trainer, TrainProgress } from '../../src/learning/trainer';
 import { formatSI } from '../../src/energy/format-si';
 import type { Crossbar } from '../../src/crossbar/crossbar';
+import { encodeArray, type EncodedArray } from './arrays';
 import { ledgerSpec, type LedgerEntry } from './ledger';
 import { mapPanel, mapSpec, type MapData, type MapSpec } from './map';
 import { COLORS, caption, linePanel, prefixFor, title } from './chart';
@@ -53,6 +54,17 @@ export interface TrainingSpec {
   energy: LedgerEntry;
   kinds: string[];
   phases: string[];
+  /** Output spikes of the last trained image (null before the first). */
+  raster: {
+    label: string;
+    neurons: number;
+    /** s. */
+    duration: number;
+    /** int32. */
+    neuron: EncodedArray;
+    /** float32, s. */
+    time: EncodedArray;
+  } | null;
 }
 
 const HISTORY_KEYS = [
@@ -218,8 +230,22 @@ export function trainingParts(
       energy: ledger.ledgers[0]!,
       kinds: ledger.kinds,
       phases: ledger.phases,
+      raster: lastRaster(t),
     },
     data,
+  };
+}
+
+/** The last trained image's output spikes (trainers from older copies of the library have none). */
+function lastRaster(t: Trainer): TrainingSpec['raster'] {
+  if (typeof t.lastImageSpikes !== 'function' || t.imagesDone === 0) return null;
+  const s = t.lastImageSpikes();
+  return {
+    label: `image ${t.imagesDone.toLocaleString('en-US')}`,
+    neurons: t.config.outputs,
+    duration: s.duration,
+    neuron: encodeArray(s.neuron),
+    time: encodeArray(Float32Array.from(s.time)),
   };
 }
 

@@ -59,14 +59,21 @@ export interface SpikingModel {
   readonly data: Dataset;
   /** The run's seed (the default evaluation seed). */
   readonly seed: number;
-  /** Present image `index` of `data` with learning off, adding its output spikes to `counts`; returns their number. */
+  /**
+   * Present image `index` of `data` with learning off, adding its output spikes to `counts`;
+   * returns their number. `onSpike`, when given, sees each output spike: the neuron and the time
+   * step within the presentation.
+   */
   respond(
     data: Dataset,
     index: number,
     streams: { spikes: Rng; wta: Rng },
     counts: Int32Array,
     steps?: number,
+    onSpike?: (neuron: number, step: number) => void,
   ): number;
+  /** Presentation length in time steps (with `steps` undefined in {@link respond}). */
+  readonly presentationSteps: number;
   /** Enter an evaluation phase (for energy accounting); returns a function that leaves it. */
   enterPhase?(phase: 'label' | 'test'): () => void;
   /** Account for output spikes of an evaluation phase. */

@@ -4,3 +4,4 @@ export * from './trainer';
 export * from './evaluate';
 export * from './checkpoint';
 export * from './lif-trainer';
+export * from './record';

@@ -198,6 +198,7 @@ export class LifTrainer implements SpikingModel {
     streams: { spikes: Rng; wta: Rng },
     counts: Int32Array,
     steps?: number,
+    onSpike?: (neuron: number, step: number) => void,
   ): number {
     const c = this.config;
     if (steps !== undefined && steps !== c.steps)
@@ -211,11 +212,28 @@ export class LifTrainer implements SpikingModel {
     let total = 0;
     for (let rate = c.inputRate, tries = 0; tries < 5; rate += c.rateBoost, tries++) {
       const raster = this.encoder(rate).encode(data.images, index * N, N, streams.spikes);
-      total = this.layer.present(raster, this.synapses, counts, false, null, null);
-      if (total >= c.minSpikes) break;
+      const spikes: number[] = [];
+      total = this.layer.present(
+        raster,
+        this.synapses,
+        counts,
+        false,
+        onSpike ? (winner, step) => spikes.push(winner, step) : null,
+        null,
+      );
+      if (total >= c.minSpikes) {
+        // Only the presentation whose counts are kept is reported.
+        for (let i = 0; i < spikes.length; i += 2) onSpike?.(spikes[i]!, spikes[i + 1]!);
+        break;
+      }
       counts.fill(0);
     }
     return total;
+  }
+
+  /** Presentation length in 1 ms steps. */
+  get presentationSteps(): number {
+    return this.config.steps;
   }
 }
 

@@ -105,6 +105,7 @@ export class Trainer implements SpikingModel {
   private orderEpoch = -1;
   private readonly imagesPerEpoch: number;
   private readonly winners: Int32Array;
+  private readonly winnerSteps: Int32Array;
   private nWinners = 0;
   private elapsedMs = 0;
   private evalEncoder: PoissonEncoder | null = null;
@@ -160,6 +161,7 @@ export class Trainer implements SpikingModel {
       config.imagesPerEpoch === 0 ? data.n : Math.min(config.imagesPerEpoch, data.n);
     this.running = new Float64Array(10 * K);
     this.winners = new Int32Array(steps);
+    this.winnerSteps = new Int32Array(steps);
   }
 
   /** Output neurons (SpikingModel). */
@@ -184,6 +186,7 @@ export class Trainer implements SpikingModel {
     streams: { spikes: Rng; wta: Rng },
     counts: Int32Array,
     steps?: number,
+    onSpike?: (neuron: number, step: number) => void,
   ): number {
     const N = data.pixels;
     const raster = this.encoderFor(steps).encode(data.images, index * N, N, streams.spikes);
@@ -193,9 +196,14 @@ export class Trainer implements SpikingModel {
       this.bias,
       this.biasOffset,
       streams.wta,
-      null,
+      onSpike ? (winner, _active, _n, t) => onSpike(winner, t) : null,
       counts,
     );
+  }
+
+  /** Presentation length in 1 ms steps. */
+  get presentationSteps(): number {
+    return this.encoder.steps;
   }
 
   /** The training encoder, or one with another presentation length (evaluation), in 1-step units of dt. */
@@ -225,6 +233,24 @@ export class Trainer implements SpikingModel {
   recordSpikes(phase: 'label' | 'test', spikes: number): void {
     if (this.config.spikeEnergy > 0 && spikes > 0)
       this.ledger.record('spike', phase, spikes, spikes * this.config.spikeEnergy);
+  }
+
+  /**
+   * Output spikes of the last trained image: neuron and time from the image's onset (s). For
+   * live dashboards; empty before the first image.
+   *
+   * @example
+   * await trainer.train({ maxImages: 10 });
+   * trainer.lastImageSpikes().neuron.length; // output spikes of image 10
+   */
+  lastImageSpikes(): { neuron: Int32Array; time: Float64Array; duration: number } {
+    const n = this.imagesDone > 0 ? this.nWinners : 0;
+    const dt = this.config.dt;
+    return {
+      neuron: this.winners.slice(0, n),
+      time: Float64Array.from(this.winnerSteps.subarray(0, n), (t) => t * dt),
+      duration: this.encoder.steps * dt,
+    };
   }
 
   /** Total images over all epochs. */
@@ -272,13 +298,14 @@ export class Trainer implements SpikingModel {
       this.bias,
       this.biasOffset,
       this.streams.wta,
-      (k, active, n) => {
+      (k, active, n, t) => {
         for (let j = 0; j < n; j++) flags[active[j]!] = 1;
         this.rule.update(k, flags, eta, this.updates);
         for (let j = 0; j < n; j++) flags[active[j]!] = 0;
         // Homeostasis: the winner's bias drops by η_b, every bias rises by η_b/K.
         this.bias[k] -= etaB;
         this.biasOffset += etaB / K;
+        this.winnerSteps[this.nWinners] = t;
         this.winners[this.nWinners++] = k;
         if (this.pruner)
           this.pruner.onSpike(k, this.synapses, (kk, cells, value) =>

@@ -201,7 +201,13 @@ test('training dashboard: map, accuracy, speed, pulses and energy on their own a
   const fig = figureFor(payload(TRAINING_MIME, trainingParts(t, { status: 'running' }).spec), DARK);
   assert.equal(fig.data[0]!.type, 'heatmap');
   const axes = new Set(fig.data.map((d) => `${d.xaxis}/${d.yaxis}`));
-  for (const a of ['x/y', 'x2/y2', 'x3/y3', 'x4/y4', 'x5/y5']) assert.ok(axes.has(a), a);
+  for (const a of ['x/y', 'x2/y2', 'x3/y3', 'x4/y4', 'x5/y5', 'x6/y6']) assert.ok(axes.has(a), a);
+  // The last image's output spikes, in ms, on the raster panel.
+  const spikes = fig.data.find((d) => d.xaxis === 'x6')!;
+  const last = t.lastImageSpikes();
+  assert.deepEqual(Array.from(spikes.y as Int32Array), Array.from(last.neuron));
+  assert.ok(last.neuron.length > 0);
+  close((spikes.x as Float32Array)[0]!, last.time[0]! * 1e3);
   for (const k of ['xaxis', 'xaxis2', 'xaxis5', 'yaxis4']) assert.ok(fig.layout[k], k);
   assert.equal(fig.layout.paper_bgcolor, DARK.background);
   assert.match(String((fig.layout.title as { text: string }).text), /12 \/ 30 images/);

@@ -154,6 +154,12 @@ test('training: dashboard payload with progress, history, map and energy', async
   assert.equal(data!.values.length, pixels * 4);
   assert.ok(spec.history.imagesDone.length > 0 && spec.history.imagesDone.length < 8);
   assert.equal(spec.history.imagesDone[spec.history.imagesDone.length - 1], 20);
+  assert.equal(spec.raster!.neurons, 4);
+  assert.deepEqual(
+    Array.from(decodeArray(spec.raster!.neuron)),
+    Array.from(t.lastImageSpikes().neuron),
+  );
+  assert.equal(spec.raster!.label, 'image 20');
   const r = render(t, { svg: true });
   assert.ok(TRAINING_MIME in r.data);
   assertWellFormed(String(r.data['image/svg+xml']));
