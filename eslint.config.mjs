@@ -4,10 +4,37 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'results/**', '.cache/**', 'src/crossbar/wasm/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'results/**',
+      '.cache/**',
+      'src/crossbar/wasm/**',
+      'extension/app/build/**',
+      'extension/app/core/**',
+      'extension/lib/**',
+      'extension/labextension/**',
+      'test-results/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,
+  {
+    // Build scripts in CommonJS (webpack configs) run in Node.
+    files: ['**/*.cjs'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: {
+        __dirname: 'readonly',
+        require: 'readonly',
+        module: 'writable',
+        process: 'readonly',
+      },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],

@@ -1,5 +1,7 @@
 /** `npm run bench`: every benchmark, printed as tables. */
+import { benchBrowser } from './browser';
 import { benchKernel } from './kernel';
+import { missingPrerequisite } from '../test/browser/harness';
 import { benchPulses } from './pulses';
 import { benchReads } from './reads';
 import { benchTraining } from './training';
@@ -14,6 +16,13 @@ async function main(): Promise<void> {
     await benchTraining(),
   );
   printTable('The Jupyter kernel', await benchKernel());
+  const missing = missingPrerequisite();
+  if (missing) console.log(`\nThe front end in Chromium: skipped (${missing})`);
+  else
+    printTable(
+      'The front end in Chromium (targets: map update < 50 ms, live view < 5 % slower)',
+      await benchBrowser(),
+    );
 }
 
 void main();

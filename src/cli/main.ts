@@ -3,6 +3,8 @@
  * The `cbram-lab` command. Subcommands:
  *   reproduce   train and evaluate the paper's network, writing a results folder
  *   kernel      install, uninstall or list the Jupyter kernel (kernel/cli.ts)
+ *   lab         start CBRAM Lab's JupyterLab (extension/launch/cli.ts; `npm start`)
+ *   labextension  install the prebuilt extension into your own JupyterLab 4
  */
 import { parseArgs } from 'node:util';
 import { isCbramError } from '../core/errors';
@@ -16,6 +18,8 @@ Usage: cbram-lab <command> [options]
 Commands:
   reproduce    train the paper's spiking network on MNIST and evaluate it
   kernel       install | uninstall | list the Jupyter kernel (cbram-lab kernel --help)
+  lab          start JupyterLab with the CBRAM Lab extension and kernel (npm start)
+  labextension install | uninstall the prebuilt extension for your own JupyterLab 4
 
 reproduce options (defaults: the paper's experiment):
   --images N         training images per epoch (default 60000)
@@ -58,9 +62,18 @@ export async function main(argv: string[]): Promise<number> {
     const { kernelCommand } = await import('../../kernel/cli');
     return kernelCommand(rest);
   }
+  if (cmd === 'lab') {
+    const { labCommand } = await import('../../extension/launch/cli');
+    return labCommand(rest);
+  }
+  if (cmd === 'labextension') {
+    const { labextensionCommand } = await import('../../extension/launch/labextension');
+    return labextensionCommand(rest);
+  }
   if (cmd !== 'reproduce') {
+    const commands = ['reproduce', 'kernel', 'lab', 'labextension'];
     process.stderr.write(
-      `cbram-lab: unknown command "${cmd}" (did you mean "${nearestName(cmd, ['reproduce', 'kernel'])}"?)\n\n${HELP}`,
+      `cbram-lab: unknown command "${cmd}" (did you mean "${nearestName(cmd, commands)}"?)\n\n${HELP}`,
     );
     return 2;
   }

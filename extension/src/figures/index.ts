@@ -47,13 +47,13 @@ export function figureFor(p: Payload, theme: Theme, view: MapView = {}): Figure 
       layout.xaxis = axis(theme, fields ? '' : 'output (column)', {
         showgrid: false,
         zeroline: false,
-        ...(fields ? { showticklabels: false } : {}),
+        ...(fields ? { showticklabels: false, showline: false, ticks: '' } : {}),
       });
       layout.yaxis = axis(theme, fields ? '' : 'input (row)', {
         autorange: 'reversed',
         showgrid: false,
         zeroline: false,
-        ...(fields ? { scaleanchor: 'x', showticklabels: false } : {}),
+        ...(fields ? { scaleanchor: 'x', showticklabels: false, showline: false, ticks: '' } : {}),
       });
       return { data: mapTraces(p.map, theme, view), layout };
     }

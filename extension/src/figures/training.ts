@@ -139,7 +139,7 @@ export function trainingFigure(p: TrainingPayload, theme: Theme, view: MapView =
   data.push(line('energy (J)', h.energy, P.energy!.id, c[3]!));
   const images = axis(theme, 'images');
   place(layout, P.accuracy!, axis(theme, ''), axis(theme, '', { range: [0, 100] }));
-  place(layout, P.speed!, axis(theme, 'images'), axis(theme, '', { rangemode: 'tozero' }));
+  place(layout, P.speed!, axis(theme, ''), axis(theme, '', { rangemode: 'tozero' }));
   place(layout, P.pulses!, images, axis(theme, '', { tickformat: '~s' }));
   place(layout, P.energy!, images, axis(theme, 'J', { tickformat: '~s' }));
   for (const k of ['accuracy', 'speed', 'pulses', 'energy']) annotations.push(panelTitle(P[k]!));

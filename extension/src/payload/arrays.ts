@@ -78,5 +78,5 @@ export function decodeArray<D extends DType>(
   if (!LITTLE && Ctor.BYTES_PER_ELEMENT > 1)
     for (let i = 0; i < bytes.length; i += Ctor.BYTES_PER_ELEMENT)
       bytes.subarray(i, i + Ctor.BYTES_PER_ELEMENT).reverse();
-  return new Ctor(bytes.buffer, 0, n) as ArrayOf<D>;
+  return new Ctor(bytes.buffer as ArrayBuffer, 0, n) as ArrayOf<D>;
 }

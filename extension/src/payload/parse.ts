@@ -107,6 +107,7 @@ export function parseMap(r: Reader): MapData {
   const rows = r.int('rows', 1, LIMITS.side);
   const cols = r.int('cols', 1, LIMITS.side);
   const quantity = r.oneOf('quantity', ['conductance', 'weight'] as const);
+  const range = r.range('range');
   const shape = [rows, cols];
   const values = decodeArray(r, 'values', 'float32', shape);
   const weight = r.optionalObject('weight');
@@ -127,7 +128,7 @@ export function parseMap(r: Reader): MapData {
     rows,
     cols,
     quantity,
-    range: r.range('range'),
+    range,
     values,
     frozen: r.has('frozen') ? decodeArray(r, 'frozen', 'uint8', shape) : null,
     stuck: r.has('stuck') ? decodeArray(r, 'stuck', 'uint8', shape) : null,
