@@ -18,9 +18,9 @@ import { interruptSignal, live, type LiveDisplay } from './notebook';
 /** Options for {@link trainingView}. */
 export interface TrainingViewOptions {
   title?: string;
-  /** Dashboard updates a second at most (default 4: each carries the full map). */
+  /** Dashboard updates a second at most (default 1: each carries the full map). */
   maxRate?: number;
-  /** Milliseconds between refreshes of the PNG dashboard during training (default 2000). */
+  /** Milliseconds between refreshes of the PNG dashboard during training (default 10000). */
   fallbackInterval?: number;
   /** Leave the map out of the payload (default: included). */
   map?: boolean;
@@ -50,8 +50,8 @@ export class TrainingView {
     this.progress = trainer.progress();
     this.history.push(this.progress);
     this.display = live(trainer, {
-      maxRate: options.maxRate ?? 4,
-      fallbackInterval: options.fallbackInterval ?? 2000,
+      maxRate: options.maxRate ?? 1,
+      fallbackInterval: options.fallbackInterval ?? 10000,
       renderer: (t, fallback) => {
         const { spec, data } = trainingParts(t as Trainer, {
           title: this.options.title,
