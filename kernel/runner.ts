@@ -10,6 +10,7 @@
  *   receives what the cell threw.
  */
 import { inspect } from 'node:util';
+import { expandShorthand } from './shorthand';
 import type { ConvertResult, Converter, Diagnostic } from 'tslab/dist/converter';
 import type { Executor } from 'tslab/dist/executor';
 import {
@@ -124,7 +125,7 @@ export class CellRunner {
           cur.cancelled = true;
           return { diagnostics: [] as Diagnostic[] };
         }
-        const r = real.convert(this.failedDecl ?? prevDecl, src);
+        const r = real.convert(this.failedDecl ?? prevDecl, expandShorthand(src));
         if (cur) {
           cur.declOutput = r.declOutput ?? null;
           if (r.diagnostics.length > 0) cur.diagnostics = r.diagnostics;

@@ -109,12 +109,35 @@ export function ledgerFigure(spec: LedgerSpec): Scene {
     legend = spec.kinds;
   }
   if (bars.length === 0) bars = [{ label: 'no events', values: [] }];
+  if (spec.scale === 'log' && spec.ledgers.length > 1) return logTotalsFigure(spec, W);
   const scene = new Scene(W, stackedBarHeight(bars.length, true, true) + 10, spec.title);
   stackedBarPanel(scene, bars, legend, {
     title: spec.title,
     xLabel: 'energy (J)',
     width: W,
     format: (v) => formatSI(v, 'J'),
+  });
+  return scene;
+}
+
+/**
+ * Totals on a log scale (a comparison across orders of magnitude): one bar per ledger, its length
+ * the decades above the smallest total's decade.
+ */
+function logTotalsFigure(spec: LedgerSpec, W: number): Scene {
+  const totals = spec.ledgers.map((e) => e.total);
+  const positive = totals.filter((t) => t > 0);
+  const lo = Math.floor(Math.log10(Math.min(...(positive.length ? positive : [1]))));
+  const bars: StackedBar[] = spec.ledgers.map((e) => ({
+    label: e.label,
+    values: [e.total > 0 ? Math.log10(e.total) - lo + 0.05 : 0],
+  }));
+  const scene = new Scene(W, stackedBarHeight(bars.length, true, true) + 10, spec.title);
+  stackedBarPanel(scene, bars, ['total energy'], {
+    title: spec.title,
+    xLabel: `energy, log scale (bars start at 1e${lo} J)`,
+    width: W,
+    format: (v) => formatSI(10 ** (v - 0.05 + lo), 'J'),
   });
   return scene;
 }

@@ -74,6 +74,18 @@ test('execute: busy, execute_input with the count, streams, execute_result, repl
   assert.equal(next.reply.content.execution_count, count + 1);
 });
 
+test('shorthand properties that name a variable from an earlier cell work', async () => {
+  await k.client.execute('const short1 = 5;\nlet short2 = { n: 2 };');
+  const e = await k.client.execute(
+    'const { n } = short2;\nlet short3 = 0;\n({ short3 } = { short3: 9 });\nJSON.stringify({ short1, short2, n, short3, m: { short1 } })',
+  );
+  assert.equal(e.reply.content.status, 'ok', JSON.stringify(e.outputs.map((m) => m.content)));
+  assert.equal(
+    text(result(e.outputs)),
+    `'{"short1":5,"short2":{"n":2},"n":2,"short3":9,"m":{"short1":5}}'`,
+  );
+});
+
 test('results and displays of library objects carry text/plain, the versioned payload and a PNG fallback', async () => {
   const e = await k.client.execute(
     "import { createCrossbar, createLedger } from 'cbram-lab';\nimport { display } from 'cbram-lab/kernel';\n" +

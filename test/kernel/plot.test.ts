@@ -146,4 +146,8 @@ test('ledgers: display(ledgers, { log: true }) marks the payload log scale', () 
   const b = createLedger({ label: 'DRAM' }).record('set', 'train', 1, 1e-6);
   assert.equal((render([a, b], { log: true }).data[LEDGER_MIME] as { scale: string }).scale, 'log');
   assert.equal((render([a, b]).data[LEDGER_MIME] as { scale: string }).scale, 'linear');
+  // The PNG of a log comparison is its own figure: a bar per ledger on a log scale.
+  const logPng = String(render([a, b], { log: true }).data['image/png']);
+  assert.notEqual(logPng, String(render([a, b]).data['image/png']));
+  assert.ok(png(logPng).width === 600);
 });
