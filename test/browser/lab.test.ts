@@ -260,6 +260,47 @@ test(
   },
 );
 
+test('figures follow JupyterLab’s theme: dark, then light again', { skip }, async () => {
+  const sel = plotOf(3, LEDGER);
+  // The plot's background as set, and as the browser resolves it ('rgb(r, g, b)').
+  const background = () =>
+    page.evaluate((q) => {
+      const raw = (document.querySelector(`${q} .cbram-Plot`) as any).layout
+        .paper_bgcolor as string;
+      const probe = document.createElement('div');
+      probe.style.color = raw;
+      document.body.append(probe);
+      const rgb = (window as any).getComputedStyle(probe).color as string;
+      probe.remove();
+      return { raw, rgb };
+    }, sel);
+  const lum = (c: string) => {
+    const rgb = /rgb\((\d+), *(\d+), *(\d+)/.exec(c)?.slice(1).map(Number) ?? [];
+    assert.equal(rgb.length, 3, `a colour, got ${c}`);
+    return 0.2126 * rgb[0]! + 0.7152 * rgb[1]! + 0.0722 * rgb[2]!;
+  };
+  const backgroundIs = (raw: string, same: boolean) =>
+    page.waitForFunction(
+      ([q, r, eq]) =>
+        ((document.querySelector(`${q} .cbram-Plot`) as any).layout.paper_bgcolor === r) === eq,
+      [sel, raw, same] as const,
+      { timeout: 30_000 },
+    );
+  const light = await background();
+  const theme = (name: string) =>
+    page.evaluate(
+      (t) => (window as any).jupyterapp.commands.execute('apputils:change-theme', { theme: t }),
+      name,
+    );
+  await theme('JupyterLab Dark');
+  await backgroundIs(light.raw, false);
+  const dark = await background();
+  assert.ok(lum(dark.rgb) < 80 && lum(light.rgb) > 180, `light ${light.rgb}, dark ${dark.rgb}`);
+  await shot(page, '6b-dark-theme');
+  await theme('JupyterLab Light');
+  await backgroundIs(light.raw, true);
+});
+
 test(
   'a saved notebook reopens with its figures redrawn from the saved outputs',
   { skip },
