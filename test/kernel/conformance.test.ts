@@ -11,13 +11,11 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { installKernelspec } from '../../kernel/kernelspec';
 import { CROSSBAR_MIME } from '../../kernel/display/crossbar';
 import { DEVICE_MIME } from '../../kernel/display/device';
 import { LEDGER_MIME } from '../../kernel/display/ledger';
-import { ROOT, makeProject } from './helpers';
+import { ROOT, jupyterSandbox, makeProject } from './helpers';
 
 const PY = '/usr/bin/python3';
 
@@ -42,19 +40,7 @@ let env: NodeJS.ProcessEnv;
 
 before(() => {
   if (skip) return;
-  state = fs.mkdtempSync(path.join(os.tmpdir(), 'cbram-jupyter-'));
-  const data = path.join(state, 'data');
-  env = {
-    ...process.env,
-    PATH: `/usr/bin:${process.env.PATH ?? ''}`,
-    JUPYTER_DATA_DIR: data,
-    JUPYTER_PATH: data,
-    JUPYTER_RUNTIME_DIR: path.join(state, 'runtime'),
-    JUPYTER_CONFIG_DIR: path.join(state, 'config'),
-    IPYTHONDIR: path.join(state, 'ipython'),
-    PYDEVD_DISABLE_FILE_VALIDATION: '1',
-  };
-  installKernelspec({ env });
+  ({ state, env } = jupyterSandbox('cbram-jupyter-'));
   project = makeProject();
 });
 

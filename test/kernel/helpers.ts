@@ -2,6 +2,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { installKernelspec } from '../../kernel/kernelspec';
 
 /** The repository root (tests run from dist/test/kernel). */
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -15,4 +16,26 @@ export function makeProject(): { dir: string; remove(): void } {
   fs.mkdirSync(path.join(dir, 'node_modules'));
   fs.symlinkSync(ROOT, path.join(dir, 'node_modules', 'cbram-lab'), 'dir');
   return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * A throwaway Jupyter setup for running Debian's Jupyter tools: every Jupyter directory in a
+ * temporary folder (`state`), /usr/bin first on PATH, and the CBRAM Lab kernelspec installed
+ * there. `env` is for the tools' child processes.
+ */
+export function jupyterSandbox(prefix: string): { state: string; env: NodeJS.ProcessEnv } {
+  const state = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const data = path.join(state, 'data');
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PATH: `/usr/bin:${process.env.PATH ?? ''}`,
+    JUPYTER_DATA_DIR: data,
+    JUPYTER_PATH: data,
+    JUPYTER_RUNTIME_DIR: path.join(state, 'runtime'),
+    JUPYTER_CONFIG_DIR: path.join(state, 'config'),
+    IPYTHONDIR: path.join(state, 'ipython'),
+    PYDEVD_DISABLE_FILE_VALIDATION: '1',
+  };
+  installKernelspec({ env });
+  return { state, env };
 }

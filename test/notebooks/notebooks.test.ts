@@ -15,10 +15,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { installKernelspec } from '../../kernel/kernelspec';
-import { ROOT } from '../kernel/helpers';
+import { ROOT, jupyterSandbox } from '../kernel/helpers';
 
 const PY = '/usr/bin/python3';
 const DIR = path.join(ROOT, 'notebooks');
@@ -72,19 +70,7 @@ let env: NodeJS.ProcessEnv;
 
 before(() => {
   if (skip) return;
-  state = fs.mkdtempSync(path.join(os.tmpdir(), 'cbram-notebooks-'));
-  const data = path.join(state, 'data');
-  env = {
-    ...process.env,
-    PATH: `/usr/bin:${process.env.PATH ?? ''}`,
-    JUPYTER_DATA_DIR: data,
-    JUPYTER_PATH: data,
-    JUPYTER_RUNTIME_DIR: path.join(state, 'runtime'),
-    JUPYTER_CONFIG_DIR: path.join(state, 'config'),
-    IPYTHONDIR: path.join(state, 'ipython'),
-    PYDEVD_DISABLE_FILE_VALIDATION: '1',
-  };
-  installKernelspec({ env });
+  ({ state, env } = jupyterSandbox('cbram-notebooks-'));
   // Notebooks import 'cbram-lab' through notebooks/node_modules (scripts/setup.sh makes the link).
   const link = path.join(DIR, 'node_modules', 'cbram-lab');
   if (!fs.existsSync(link)) {
