@@ -98,9 +98,9 @@ export function appInputsHash(): string {
   return h.digest('hex');
 }
 
-/** Is the built front end current? */
-export function appIsBuilt(): boolean {
-  return fs.existsSync(STAMP) && fs.readFileSync(STAMP, 'utf8').trim() === appInputsHash();
+/** Is the built front end current (built from inputs with this hash, default: the current ones)? */
+export function appIsBuilt(hash = appInputsHash()): boolean {
+  return fs.existsSync(STAMP) && fs.readFileSync(STAMP, 'utf8').trim() === hash;
 }
 
 function run(cmd: string, args: string[], cwd: string, what: string): void {
@@ -120,9 +120,9 @@ export function ensureAppBuilt(log: (line: string) => void = () => undefined): b
     log('Installing the front end’s npm packages (extension/)…');
     run('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], EXT, 'npm ci in extension/');
   }
-  if (appIsBuilt()) return false;
-  log('Building JupyterLab with the CBRAM Lab extension (once; cached in extension/app/build)…');
   const hash = appInputsHash();
+  if (appIsBuilt(hash)) return false;
+  log('Building JupyterLab with the CBRAM Lab extension (once; cached in extension/app/build)…');
   run('npm', ['run', '--silent', 'build:app'], EXT, 'Building the front end');
   fs.writeFileSync(STAMP, `${hash}\n`);
   return true;

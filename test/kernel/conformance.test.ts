@@ -15,24 +15,14 @@ import * as path from 'node:path';
 import { CROSSBAR_MIME } from '../../kernel/display/crossbar';
 import { DEVICE_MIME } from '../../kernel/display/device';
 import { LEDGER_MIME } from '../../kernel/display/ledger';
-import { ROOT, jupyterSandbox, makeProject } from './helpers';
+import { PY, ROOT, jupyterCheck, jupyterSandbox, makeProject } from './helpers';
 
-const PY = '/usr/bin/python3';
-
-function missingJupyter(): string | null {
-  if (!fs.existsSync(PY)) return `${PY} not found`;
-  const r = spawnSync(PY, ['-c', 'import jupyter_kernel_test, nbclient, nbformat, nbconvert'], {
-    encoding: 'utf8',
-  });
-  return r.status === 0 ? null : (r.stderr.trim().split('\n').pop() ?? 'import failed');
-}
-
-const missing = missingJupyter();
-const required = process.env.CBRAM_REQUIRE_JUPYTER === '1';
-const skip =
-  missing && !required
-    ? `Debian's Jupyter packages are missing (${missing}); run scripts/setup.sh as root`
-    : false;
+const { missing, skip } = jupyterCheck([
+  'jupyter_kernel_test',
+  'nbclient',
+  'nbformat',
+  'nbconvert',
+]);
 
 let state: string;
 let project: ReturnType<typeof makeProject>;

@@ -1,4 +1,5 @@
 /** Shared by the kernel tests: a throwaway notebook project and the repository's paths. */
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -38,4 +39,26 @@ export function jupyterSandbox(prefix: string): { state: string; env: NodeJS.Pro
   };
   installKernelspec({ env });
   return { state, env };
+}
+
+/** Debian's Python, which has the Jupyter packages. */
+export const PY = '/usr/bin/python3';
+
+/**
+ * Whether Debian's Python imports `modules`: `missing` says what failed (null when they import),
+ * `skip` is the reason to skip the tests that need them, or false when they import or when
+ * CBRAM_REQUIRE_JUPYTER=1 (as in CI, where a missing module must fail instead).
+ */
+export function jupyterCheck(modules: string[]): { missing: string | null; skip: string | false } {
+  let missing: string | null = null;
+  if (!fs.existsSync(PY)) missing = `${PY} not found`;
+  else {
+    const r = spawnSync(PY, ['-c', `import ${modules.join(', ')}`], { encoding: 'utf8' });
+    if (r.status !== 0) missing = r.stderr.trim().split('\n').pop() ?? 'import failed';
+  }
+  const skip =
+    missing && process.env.CBRAM_REQUIRE_JUPYTER !== '1'
+      ? `Debian's Jupyter packages are missing (${missing}); run scripts/setup.sh as root`
+      : false;
+  return { missing, skip };
 }

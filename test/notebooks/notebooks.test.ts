@@ -16,9 +16,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ROOT, jupyterSandbox } from '../kernel/helpers';
+import { PY, ROOT, jupyterCheck, jupyterSandbox } from '../kernel/helpers';
 
-const PY = '/usr/bin/python3';
 const DIR = path.join(ROOT, 'notebooks');
 const NAMES = fs
   .readdirSync(DIR)
@@ -26,18 +25,7 @@ const NAMES = fs
   .map((f) => f.slice(0, -'.ipynb'.length))
   .sort();
 
-function missingJupyter(): string | null {
-  if (!fs.existsSync(PY)) return `${PY} not found`;
-  const r = spawnSync(PY, ['-c', 'import nbclient, nbformat'], { encoding: 'utf8' });
-  return r.status === 0 ? null : (r.stderr.trim().split('\n').pop() ?? 'import failed');
-}
-
-const missing = missingJupyter();
-const required = process.env.CBRAM_REQUIRE_JUPYTER === '1';
-const skip =
-  missing && !required
-    ? `Debian's Jupyter packages are missing (${missing}); run scripts/setup.sh as root`
-    : false;
+const { missing, skip } = jupyterCheck(['nbclient', 'nbformat']);
 
 interface Output {
   output_type: string;

@@ -146,25 +146,18 @@ export function mapTraces(map: MapData, theme: Theme, view: MapView = {}): Trace
   const { rows, cols, values } = map;
   let z: Float32Array[];
   let custom: Float32Array[] | undefined;
+  const hasOther = other.label !== t.label;
   if (b === 1) {
-    z = [];
-    custom = [];
-    const hasOther = other.label !== t.label;
-    for (let i = 0; i < rows; i++) {
-      const src = values.subarray(i * cols, (i + 1) * cols);
-      const row = new Float32Array(cols);
-      const crow = hasOther ? new Float32Array(cols) : undefined;
-      for (let j = 0; j < cols; j++) {
-        row[j] = t.f(src[j]!);
-        if (crow) crow[j] = other.f(src[j]!);
-      }
-      z.push(row);
-      if (crow) custom.push(crow);
-    }
-    if (!hasOther) custom = undefined;
+    // Cell for cell: rows in the chosen unit, and in the other unit for the hover.
+    const convert = (f: (v: number) => number) =>
+      Array.from({ length: rows }, (_, i) =>
+        Float32Array.from(values.subarray(i * cols, (i + 1) * cols), f),
+      );
+    z = convert(t.f);
+    custom = hasOther ? convert(other.f) : undefined;
   } else {
     z = blockMeans(values, rows, cols, b, t.f);
-    custom = other.label !== t.label ? blockMeans(values, rows, cols, b, other.f) : undefined;
+    custom = hasOther ? blockMeans(values, rows, cols, b, other.f) : undefined;
   }
   const coords = b === 1 ? {} : { x: steps(cols, b), y: steps(rows, b) };
   const where =
