@@ -6,10 +6,10 @@
  *   lab         start CBRAM Lab's JupyterLab (extension/launch/cli.ts; `npm start`)
  *   labextension  install the prebuilt extension into your own JupyterLab 4
  */
-import { parseArgs } from 'node:util';
 import { isCbramError } from '../core/errors';
 import { nearestName } from '../core/validate';
 import { reproduce } from './reproduce';
+import { parseReproduceArgs } from './reproduce-args';
 
 const HELP = `cbram-lab: simulate neural-network training inside resistive memory
 
@@ -35,21 +35,16 @@ reproduce options (defaults: the paper's experiment):
   --recheck N        after maturity, prune again every N spikes until P % is reached (default 0: once)
   --deadline N       at N spikes, fill the rest of P % with the smallest weights (default 0: never)
   --seed S           seed of every random stream (default 0)
-  --out DIR          results folder (default results/reproduce)
-  --resume           continue from DIR/checkpoint.ckpt
+  --out DIR          results folder (default results/reproduce); a folder that already
+                     holds a run is refused unless --resume is given
+  --resume           continue from DIR/checkpoint.ckpt (flags that differ from it are refused;
+                     a finished run re-writes its results)
   --label-images N   training images used to label neurons (default 10000)
   --test-images N    test images (default 10000)
   --eval-final-only  evaluate only after the last epoch
   --quiet            no progress bar (log lines still go to stderr)
 Ctrl-C stops at the next image and writes a checkpoint.
 `;
-
-function num(name: string, v: string | undefined, def: number): number {
-  if (v === undefined) return def;
-  const x = Number(v);
-  if (!Number.isFinite(x)) throw new Error(`--${name} must be a number, got "${v}"`);
-  return x;
-}
 
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
@@ -77,64 +72,12 @@ export async function main(argv: string[]): Promise<number> {
     );
     return 2;
   }
-  const { values } = parseArgs({
-    args: rest,
-    strict: true,
-    options: {
-      images: { type: 'string' },
-      epochs: { type: 'string' },
-      outputs: { type: 'string' },
-      rule: { type: 'string' },
-      device: { type: 'string' },
-      prune: { type: 'string' },
-      'prune-mode': { type: 'string' },
-      mature: { type: 'string' },
-      'prune-select': { type: 'string' },
-      recheck: { type: 'string' },
-      deadline: { type: 'string' },
-      seed: { type: 'string' },
-      out: { type: 'string' },
-      resume: { type: 'boolean' },
-      'label-images': { type: 'string' },
-      'test-images': { type: 'string' },
-      'eval-final-only': { type: 'boolean' },
-      quiet: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) {
+  const args = parseReproduceArgs(rest);
+  if (args === 'help') {
     process.stdout.write(HELP);
     return 0;
   }
-  const prune = num('prune', values.prune, 0);
-  const train = {
-    imagesPerEpoch: num('images', values.images, 60000),
-    epochs: num('epochs', values.epochs, 3),
-    outputs: num('outputs', values.outputs, 500),
-    rule: (values.rule ?? 'device') as 'ideal' | 'device',
-    device: (values.device ?? 'cbram-subquantum') as 'cbram-subquantum',
-    seed: num('seed', values.seed, 0),
-    pruning:
-      prune > 0
-        ? {
-            fraction: prune / 100,
-            mode: (values['prune-mode'] ?? 'soft') as 'soft' | 'hard',
-            matureSpikes: num('mature', values.mature, 600),
-            selection: (values['prune-select'] ?? 'smallest') as 'smallest' | 'saturated',
-            recheckSpikes: num('recheck', values.recheck, 0),
-            deadlineSpikes: num('deadline', values.deadline, 0),
-          }
-        : null,
-  };
-  return reproduce({
-    train,
-    out: values.out ?? 'results/reproduce',
-    resume: values.resume ?? false,
-    labelImages: num('label-images', values['label-images'], 10000),
-    testImages: num('test-images', values['test-images'], 10000),
-    evalEachEpoch: !values['eval-final-only'],
-    quiet: values.quiet ?? false,
-  });
+  return reproduce(args);
 }
 
 if (require.main === module) {

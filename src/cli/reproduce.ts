@@ -12,27 +12,43 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
 import { PNG } from 'pngjs';
+import { preflightDir, writeFileDurable } from '../core/durable';
+import { CbramError } from '../core/errors';
 import { loadPaperMnist } from '../data/mnist';
 import { formatSI } from '../energy';
 import { fieldMosaic, receptiveFields } from '../network/fields';
 import { DeviceSynapses } from '../network/synapses';
 import { saveCheckpoint, loadCheckpoint } from '../learning/checkpoint';
+import { resolveDevice } from '../learning/config';
 import { confusionTable, evaluate, type Evaluation } from '../learning/evaluate';
 import { createTrainer, type Trainer, type TrainProgress } from '../learning/trainer';
-import type { TrainOptions } from '../learning/config';
+import type { ReproduceArgs } from './reproduce-args';
 
-/** Parsed `reproduce` options. */
-export interface ReproduceArgs {
-  train: TrainOptions;
-  out: string;
-  resume: boolean;
-  labelImages: number;
-  testImages: number;
-  evalEachEpoch: boolean;
-  quiet: boolean;
+export type { ReproduceArgs } from './reproduce-args';
+
+/** One row of accuracy.csv. */
+interface AccuracyRow {
+  epoch: number;
+  images: number;
+  accuracy: number;
 }
 
-function writePng(file: string, img: { width: number; height: number; pixels: Uint8Array }): void {
+/**
+ * What `reproduce` keeps in the checkpoint (`trainer.records.reproduce`), so a resumed run writes
+ * the same records as an uninterrupted one.
+ */
+interface RunRecords {
+  settings: { labelImages: number; testImages: number; evalEachEpoch: boolean };
+  accuracyRows: AccuracyRow[];
+  /** The evaluation after the last epoch, once done (typed arrays as plain arrays). */
+  final: Record<string, unknown> | null;
+  /** Wall-clock seconds spent by earlier processes of this run. */
+  wallSeconds: number;
+}
+
+const FN = 'reproduce';
+
+function pngBytes(img: { width: number; height: number; pixels: Uint8Array }): Buffer {
   const png = new PNG({
     width: img.width,
     height: img.height,
@@ -41,37 +57,177 @@ function writePng(file: string, img: { width: number; height: number; pixels: Ui
     inputHasAlpha: false,
   });
   png.data = Buffer.from(img.pixels);
-  fs.writeFileSync(
-    file,
-    PNG.sync.write(png, { colorType: 0, inputColorType: 0, inputHasAlpha: false }),
-  );
+  return PNG.sync.write(png, { colorType: 0, inputColorType: 0, inputHasAlpha: false });
 }
 
-function csv(rows: Array<Record<string, string | number>>): string {
+function csv(rows: ReadonlyArray<object>): string {
   if (rows.length === 0) return '';
   const keys = Object.keys(rows[0]!);
   return (
-    [keys.join(','), ...rows.map((r) => keys.map((k) => String(r[k])).join(','))].join('\n') + '\n'
+    [
+      keys.join(','),
+      ...rows.map((r) => keys.map((k) => String((r as Record<string, unknown>)[k])).join(',')),
+    ].join('\n') + '\n'
   );
 }
 
-/** Run the experiment; resolves with the exit code (0 done, 130 interrupted). */
+function evaluationToJSON(ev: Evaluation): Record<string, unknown> {
+  return {
+    ...ev,
+    neuronLabels: Array.from(ev.neuronLabels),
+    predictions: Array.from(ev.predictions),
+    confusion: Array.from(ev.confusion),
+  };
+}
+
+function evaluationFromJSON(j: Record<string, unknown>): Evaluation {
+  return {
+    ...(j as unknown as Evaluation),
+    neuronLabels: Int8Array.from(j.neuronLabels as number[]),
+    predictions: Int8Array.from(j.predictions as number[]),
+    confusion: Int32Array.from(j.confusion as number[]),
+  };
+}
+
+function usage(message: string, param: string, value: unknown): never {
+  throw new CbramError('E_ARG', `${FN}: ${message}`, { fn: FN, param, value });
+}
+
+/** Flags given with --resume that differ from the checkpoint's run, as "--flag X (checkpoint: Y)". */
+function resumeConflicts(args: ReproduceArgs, t: Trainer, rec: RunRecords): string[] {
+  const c = t.config;
+  const p = c.pruning;
+  const saved: Record<string, unknown> = {
+    images: t.imagesTotal / c.epochs,
+    epochs: c.epochs,
+    outputs: c.outputs,
+    rule: c.rule,
+    device: c.rule === 'device' ? resolveDevice(c).name : undefined,
+    seed: c.seed,
+    prune: p ? p.fraction * 100 : 0,
+    'prune-mode': p?.mode,
+    mature: p?.matureSpikes,
+    'prune-select': p?.selection,
+    recheck: p?.recheckSpikes,
+    deadline: p?.deadlineSpikes,
+    'label-images': rec.settings.labelImages,
+    'test-images': rec.settings.testImages,
+    'eval-final-only': !rec.settings.evalEachEpoch,
+  };
+  const a = args.train;
+  const ap = a.pruning;
+  const wanted: Record<string, unknown> = {
+    images: a.imagesPerEpoch,
+    epochs: a.epochs,
+    outputs: a.outputs,
+    rule: a.rule,
+    device: a.device,
+    seed: a.seed,
+    prune: ap ? (ap.fraction ?? 0) * 100 : 0,
+    'prune-mode': ap?.mode,
+    mature: ap?.matureSpikes,
+    'prune-select': ap?.selection,
+    recheck: ap?.recheckSpikes,
+    deadline: ap?.deadlineSpikes,
+    'label-images': args.labelImages,
+    'test-images': args.testImages,
+    'eval-final-only': !args.evalEachEpoch,
+  };
+  const out: string[] = [];
+  for (const flag of Object.keys(wanted)) {
+    if (!args.given.has(flag)) continue;
+    const x = wanted[flag];
+    const y = saved[flag];
+    if (typeof x === 'number' && typeof y === 'number' ? Math.abs(x - y) > 1e-9 : x !== y)
+      out.push(`--${flag} ${String(x)} (checkpoint: ${String(y ?? 'not set')})`);
+  }
+  return out;
+}
+
+/**
+ * Run the experiment; resolves with the exit code (0 done, 130 interrupted). Every check that can
+ * fail (flags, the output folder, data sizes, a checkpoint to resume) runs before training.
+ */
 export async function reproduce(args: ReproduceArgs): Promise<number> {
   const log = (s: string) => process.stderr.write(s + '\n');
-  fs.mkdirSync(args.out, { recursive: true });
-  const ckpt = path.join(args.out, 'checkpoint.ckpt');
   const t0 = Date.now();
+  preflightDir(args.out, FN);
+  const ckpt = path.join(args.out, 'checkpoint.ckpt');
+  const hasCheckpoint = fs.existsSync(ckpt);
+  if (args.resume && !hasCheckpoint)
+    usage(
+      `--resume: there is no checkpoint to resume in ${args.out} (expected ${ckpt}); run without --resume to start a new run`,
+      '--resume',
+      ckpt,
+    );
+  if (!args.resume && hasCheckpoint)
+    usage(
+      `${args.out} already holds a run (${ckpt}); add --resume to continue it, or choose another --out (or delete the folder) to start a new one`,
+      '--out',
+      args.out,
+    );
   const mnist = loadPaperMnist();
   log(
     `MNIST: ${mnist.train.n} training and ${mnist.test.n} test images, ${mnist.pixelIndex.length} pixels kept of 784`,
   );
+  if (args.labelImages > mnist.train.n)
+    usage(
+      `--label-images must be at most ${mnist.train.n}, got ${args.labelImages}`,
+      '--label-images',
+      args.labelImages,
+    );
+  if (args.testImages > mnist.test.n)
+    usage(
+      `--test-images must be at most ${mnist.test.n}, got ${args.testImages}`,
+      '--test-images',
+      args.testImages,
+    );
   let trainer: Trainer;
-  if (args.resume && fs.existsSync(ckpt)) {
+  let rec: RunRecords;
+  if (args.resume) {
     trainer = loadCheckpoint(ckpt, mnist.train);
-    log(`resumed from ${ckpt} at image ${trainer.imagesDone} of ${trainer.imagesTotal}`);
+    rec = (trainer.records.reproduce as RunRecords | undefined) ?? {
+      settings: {
+        labelImages: args.labelImages,
+        testImages: args.testImages,
+        evalEachEpoch: args.evalEachEpoch,
+      },
+      accuracyRows: [],
+      final: null,
+      wallSeconds: 0,
+    };
+    const conflicts = resumeConflicts(args, trainer, rec);
+    if (conflicts.length)
+      usage(
+        `--resume continues the run in ${ckpt}, but these flags differ from it: ${conflicts.join(', ')}. Drop them to resume, or choose another --out to start a new run`,
+        '--resume',
+        conflicts,
+      );
+    log(
+      trainer.done
+        ? `resumed from ${ckpt}: training is complete (${trainer.imagesTotal} images); nothing left to train`
+        : `resumed from ${ckpt} at image ${trainer.imagesDone} of ${trainer.imagesTotal}`,
+    );
   } else {
     trainer = createTrainer(mnist.train, args.train);
+    rec = {
+      settings: {
+        labelImages: args.labelImages,
+        testImages: args.testImages,
+        evalEachEpoch: args.evalEachEpoch,
+      },
+      accuracyRows: [],
+      final: null,
+      wallSeconds: 0,
+    };
   }
+  trainer.records.reproduce = rec;
+  const wallBefore = rec.wallSeconds;
+  const save = () => {
+    rec.wallSeconds = wallBefore + (Date.now() - t0) / 1000;
+    saveCheckpoint(trainer, ckpt);
+  };
+  const { labelImages, testImages, evalEachEpoch } = rec.settings;
   const cfg = trainer.config;
   const controller = new AbortController();
   const onSigint = () => {
@@ -100,7 +256,6 @@ export async function reproduce(args: ReproduceArgs): Promise<number> {
         },
         Presets.shades_classic,
       );
-  bar?.start(trainer.imagesTotal, trainer.imagesDone, { ips: '-', epoch: 1, acc: '-', energy: '' });
   const onProgress = (p: TrainProgress) =>
     bar?.update(p.imagesDone, {
       ips: p.imagesPerSecond.toFixed(0),
@@ -109,60 +264,54 @@ export async function reproduce(args: ReproduceArgs): Promise<number> {
       energy: formatSI(p.energy, 'J'),
     });
 
-  const accuracyRows: Array<Record<string, string | number>> = [];
-  const accFile = path.join(args.out, 'accuracy.csv');
-  if (args.resume && fs.existsSync(accFile)) {
-    const lines = fs.readFileSync(accFile, 'utf8').trim().split('\n').slice(1);
-    for (const l of lines) {
-      const [epoch, images, accuracy] = l.split(',');
-      accuracyRows.push({
-        epoch: Number(epoch),
-        images: Number(images),
-        accuracy: Number(accuracy),
-      });
-    }
-  }
   const perEpoch = trainer.imagesTotal / cfg.epochs;
-  let ev: Evaluation | null = null;
+  const accFile = path.join(args.out, 'accuracy.csv');
+  /** An epoch boundary whose evaluation is due but not recorded (e.g. killed while evaluating). */
+  const evaluationDue = () =>
+    trainer.imagesDone > 0 &&
+    trainer.imagesDone % perEpoch === 0 &&
+    (evalEachEpoch || trainer.done) &&
+    !rec.accuracyRows.some((r) => r.images === trainer.imagesDone);
   let interrupted = false;
-  let trainSeconds = 0;
-  while (!trainer.done) {
+  let barRunning = false;
+  for (;;) {
+    if (evaluationDue()) {
+      if (barRunning) bar?.stop();
+      barRunning = false;
+      const epoch = Math.round(trainer.imagesDone / perEpoch);
+      const ev = evaluate(trainer, { testData: mnist.test, labelImages, testImages });
+      log(
+        `epoch ${epoch}: accuracy ${(ev.accuracy * 100).toFixed(2)} % on ${ev.testImages} test images (labels from ${ev.labelImages} training images)`,
+      );
+      rec.accuracyRows.push({ epoch, images: trainer.imagesDone, accuracy: ev.accuracy });
+      if (trainer.done) rec.final = evaluationToJSON(ev);
+      // The evaluation's energy and read-noise draws are part of the state: save them with its row.
+      save();
+      writeFileDurable(accFile, csv(rec.accuracyRows), FN);
+    }
+    if (trainer.done) break;
+    if (!barRunning) {
+      bar?.start(trainer.imagesTotal, trainer.imagesDone, {
+        ips: '-',
+        epoch: Math.floor(trainer.imagesDone / perEpoch) + 1,
+        acc: '-',
+        energy: '',
+      });
+      barRunning = true;
+    }
     const nextEpochEnd = (Math.floor(trainer.imagesDone / perEpoch) + 1) * perEpoch;
-    const ts = Date.now();
     const r = await trainer.train({
       signal: controller.signal,
       onProgress,
       maxImages: nextEpochEnd - trainer.imagesDone,
     });
-    trainSeconds += (Date.now() - ts) / 1000;
-    saveCheckpoint(trainer, ckpt);
+    save();
     if (r.status === 'interrupted') {
       interrupted = true;
       break;
     }
-    const epoch = Math.round(trainer.imagesDone / perEpoch);
-    if (args.evalEachEpoch || trainer.done) {
-      bar?.stop();
-      ev = evaluate(trainer, {
-        testData: mnist.test,
-        labelImages: args.labelImages,
-        testImages: args.testImages,
-      });
-      log(
-        `epoch ${epoch}: accuracy ${(ev.accuracy * 100).toFixed(2)} % on ${ev.testImages} test images (labels from ${ev.labelImages} training images)`,
-      );
-      accuracyRows.push({ epoch, images: trainer.imagesDone, accuracy: ev.accuracy });
-      fs.writeFileSync(accFile, csv(accuracyRows));
-      if (!trainer.done)
-        bar?.start(trainer.imagesTotal, trainer.imagesDone, {
-          ips: '-',
-          epoch: epoch + 1,
-          acc: '-',
-          energy: '',
-        });
-    }
   }
-  bar?.stop();
+  if (barRunning) bar?.stop();
   process.off('SIGINT', onSigint);
   if (interrupted) {
     log(
@@ -170,23 +319,30 @@ export async function reproduce(args: ReproduceArgs): Promise<number> {
     );
     return 130;
   }
-  const final = ev!;
-  fs.writeFileSync(path.join(args.out, 'confusion.csv'), confusionTable(final).toCSV());
-  fs.writeFileSync(path.join(args.out, 'energy.csv'), trainer.ledger.toTable().toCSV());
+  // The loop above evaluated after the last epoch (or the checkpoint already held it).
+  const final = evaluationFromJSON(rec.final!);
+  writeFileDurable(accFile, csv(rec.accuracyRows), FN);
+  writeFileDurable(path.join(args.out, 'confusion.csv'), confusionTable(final).toCSV(), FN);
+  writeFileDurable(path.join(args.out, 'energy.csv'), trainer.ledger.toTable().toCSV(), FN);
   const w = trainer.synapses.weights();
-  fs.writeFileSync(
+  writeFileDurable(
     path.join(args.out, 'weights.f32'),
-    Buffer.from(w.buffer, w.byteOffset, w.byteLength),
+    new Uint8Array(w.buffer, w.byteOffset, w.byteLength),
+    FN,
   );
   const fields = receptiveFields(w, mnist.pixelIndex, cfg.outputs);
-  writePng(path.join(args.out, 'weight-map.png'), fieldMosaic(fields, cfg.outputs, 25));
+  writeFileDurable(
+    path.join(args.out, 'weight-map.png'),
+    pngBytes(fieldMosaic(fields, cfg.outputs, 25)),
+    FN,
+  );
   const xbar = trainer.synapses instanceof DeviceSynapses ? trainer.synapses.crossbar : null;
   const p = trainer.progress();
   const summary = {
     paper: 'Shi et al., Nat. Commun. 9:5312 (2018)',
     config: { ...cfg, device: typeof cfg.device === 'string' ? cfg.device : cfg.device.name },
     accuracy: final.accuracy,
-    accuracyByEpoch: accuracyRows,
+    accuracyByEpoch: rec.accuracyRows,
     testImages: final.testImages,
     labelImages: final.labelImages,
     neuronsPerClass: final.neuronsPerClass,
@@ -196,11 +352,16 @@ export async function reproduce(args: ReproduceArgs): Promise<number> {
     energyJoules: trainer.ledger.joules(),
     energyByPhase: trainer.ledger.byPhase(),
     energyByKind: trainer.ledger.byKind(),
-    trainSeconds,
-    trainImagesPerSecond: trainer.imagesTotal / Math.max(1e-9, trainSeconds),
-    wallSeconds: (Date.now() - t0) / 1000,
+    // Training time over the whole run, across interruptions and resumes.
+    trainSeconds: p.elapsed,
+    trainImagesPerSecond: trainer.imagesTotal / Math.max(1e-9, p.elapsed),
+    wallSeconds: wallBefore + (Date.now() - t0) / 1000,
   };
-  fs.writeFileSync(path.join(args.out, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+  writeFileDurable(
+    path.join(args.out, 'summary.json'),
+    JSON.stringify(summary, null, 2) + '\n',
+    FN,
+  );
   log(
     `done: accuracy ${(final.accuracy * 100).toFixed(2)} %, energy ${formatSI(summary.energyJoules, 'J')}, ${summary.trainImagesPerSecond.toFixed(0)} images/s; results in ${args.out}`,
   );

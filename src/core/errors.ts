@@ -18,7 +18,9 @@ export type ErrorCode =
   /** A checksum or version check failed. */
   | 'E_CHECKSUM'
   /** A run was interrupted on request (the state stays consistent and can be resumed). */
-  | 'E_INTERRUPTED';
+  | 'E_INTERRUPTED'
+  /** A file or folder could not be read or written (full disk, permissions, missing folder). */
+  | 'E_IO';
 
 export interface CbramErrorDetails {
   /** The public function or method that rejected the input, e.g. `createCrossbar`. */

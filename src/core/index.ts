@@ -3,3 +3,4 @@ export * from './format';
 export * from './validate';
 export * from './rng';
 export * from './units';
+export * from './durable';

@@ -9,8 +9,10 @@
  */
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { writeFileDurable } from '../core/durable';
 import { CbramError } from '../core/errors';
+import { formatValue } from '../core/format';
+import { fail } from '../core/validate';
 import type { RngState } from '../core/rng';
 import type { Dataset } from '../data/mnist';
 import { EnergyLedger } from '../energy';
@@ -48,6 +50,8 @@ interface Header {
   ledger: unknown;
   counters: unknown;
   frozenCount: number;
+  /** The trainer's caller-owned records (results so far), restored on load. */
+  records?: Record<string, unknown>;
   blobs: BlobEntry[];
 }
 
@@ -123,6 +127,7 @@ export function checkpointBytes(t: Trainer): Buffer {
     ledger: t.ledger.toJSON(),
     counters: t.synapses instanceof DeviceSynapses ? { ...t.synapses.crossbar.counters } : null,
     frozenCount: t.pruner?.frozenCount ?? 0,
+    records: t.records,
     blobs: entries,
   };
   const json = Buffer.from(
@@ -142,23 +147,16 @@ export function checkpointBytes(t: Trainer): Buffer {
 }
 
 /**
- * Write a checkpoint atomically.
+ * Write a checkpoint durably and atomically ({@link writeFileDurable}): the file holds the whole
+ * new state, or keeps the previous one and this throws E_IO (full disk, unwritable folder).
  *
  * @example
  * saveCheckpoint(trainer, 'results/run.ckpt');
  */
 export function saveCheckpoint(t: Trainer, file: string): void {
-  const bytes = checkpointBytes(t);
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
-  const fd = fs.openSync(tmp, 'w');
-  try {
-    fs.writeSync(fd, bytes);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, file);
+  if (typeof file !== 'string' || file === '')
+    fail('saveCheckpoint', 'file', file, 'a non-empty path string');
+  writeFileDurable(file, checkpointBytes(t), 'saveCheckpoint');
 }
 
 function corrupt(message: string, file?: string): never {
@@ -169,10 +167,89 @@ function corrupt(message: string, file?: string): never {
   });
 }
 
+/** A header field that fails the schema: E_DATA naming the field, the value and what is allowed. */
+function malformed(field: string, value: unknown, allowed: string, file?: string): never {
+  throw new CbramError(
+    'E_DATA',
+    `loadCheckpoint: ${file ? `${file}: ` : ''}header field ${field} must be ${allowed}, got ${formatValue(value)}; the checkpoint is malformed`,
+    { fn: 'loadCheckpoint', param: field, value },
+  );
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** Check a header read from disk against the schema; `blobBytes` is the room for blobs. */
+function checkHeader(h: unknown, blobBytes: number, file?: string): Header {
+  if (!isRecord(h)) return malformed('(root)', h, 'an object', file);
+  const count = (field: string, v: unknown): number => {
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0)
+      malformed(field, v, 'an integer >= 0', file);
+    return v;
+  };
+  const nonNegative = (field: string, v: unknown): number => {
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+      malformed(field, v, 'a finite number >= 0', file);
+    return v;
+  };
+  if (!isRecord(h.config)) malformed('config', h.config, 'an object', file);
+  const d = h.data;
+  if (!isRecord(d) || typeof d.sha256 !== 'string')
+    malformed('data', d, 'a dataset fingerprint', file);
+  count('data.n', d.n);
+  count('data.pixels', d.pixels);
+  count('imagesDone', h.imagesDone);
+  count('outputSpikes', h.outputSpikes);
+  if (typeof h.biasOffset !== 'number' || !Number.isFinite(h.biasOffset))
+    malformed('biasOffset', h.biasOffset, 'a finite number', file);
+  if (!isRecord(h.updates)) malformed('updates', h.updates, 'an object', file);
+  nonNegative('updates.ltp', h.updates.ltp);
+  nonNegative('updates.ltd', h.updates.ltd);
+  const seen = nonNegative('runningSeen', h.runningSeen);
+  if (nonNegative('runningCorrect', h.runningCorrect) > seen + 1e-9)
+    malformed('runningCorrect', h.runningCorrect, `<= runningSeen (${seen})`, file);
+  nonNegative('elapsedMs', h.elapsedMs);
+  count('frozenCount', h.frozenCount);
+  if (!isRecord(h.streams)) malformed('streams', h.streams, 'an object of generator states', file);
+  if (h.counters !== null) {
+    if (!isRecord(h.counters)) malformed('counters', h.counters, 'null or an object', file);
+    for (const [k, v] of Object.entries(h.counters)) nonNegative(`counters.${k}`, v);
+  }
+  if (h.records !== undefined && !isRecord(h.records))
+    malformed('records', h.records, 'an object', file);
+  if (!Array.isArray(h.blobs)) malformed('blobs', h.blobs, 'an array', file);
+  const names = new Set<string>();
+  for (const [i, e] of (h.blobs as unknown[]).entries()) {
+    if (!isRecord(e) || typeof e.name !== 'string')
+      malformed(`blobs[${i}]`, e, 'a blob entry', file);
+    if (names.has(e.name)) malformed(`blobs[${i}].name`, e.name, 'a name used once', file);
+    names.add(e.name);
+    if (typeof e.type !== 'string' || !Object.hasOwn(CTORS, e.type))
+      malformed(`blobs[${i}].type`, e.type, Object.keys(CTORS).join(' | '), file);
+    const offset = count(`blobs[${i}].offset`, e.offset);
+    const length = count(`blobs[${i}].length`, e.length);
+    if (offset % 8 !== 0) malformed(`blobs[${i}].offset`, offset, 'a multiple of 8', file);
+    const end = offset + length * CTORS[e.type as BlobType].BYTES_PER_ELEMENT;
+    if (end > blobBytes)
+      malformed(
+        `blobs[${i}]`,
+        `${e.name}: bytes ${offset}..${end}`,
+        `within the ${blobBytes} bytes of blobs`,
+        file,
+      );
+  }
+  return h as unknown as Header;
+}
+
 /**
- * Rebuild a trainer from checkpoint bytes and the same training data.
+ * Rebuild a trainer from checkpoint bytes and the same training data. The bytes must pass the
+ * checksum and the header schema: every blob the configured trainer needs present and in range,
+ * counters non-negative and consistent. Nothing is trusted because it hashes correctly.
  */
 export function restoreCheckpoint(bytes: Uint8Array, data: Dataset, file?: string): Trainer {
+  if (!(bytes instanceof Uint8Array))
+    fail('restoreCheckpoint', 'bytes', bytes, 'a Uint8Array or Buffer of checkpoint bytes');
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (buf.length < 12 + 32 || !buf.subarray(0, 8).equals(MAGIC))
     corrupt('not a CBRAM Lab checkpoint (bad magic)', file);
@@ -181,21 +258,28 @@ export function restoreCheckpoint(bytes: Uint8Array, data: Dataset, file?: strin
   if (!sum.equals(buf.subarray(buf.length - 32)))
     corrupt('checksum mismatch: the file is truncated or corrupted', file);
   const len = body.readUInt32LE(8);
-  let header: Header;
+  if (12 + len > body.length) corrupt('header length past the end of the file', file);
+  let parsed: unknown;
   try {
-    header = JSON.parse(body.subarray(12, 12 + len).toString('utf8'), (_k, v) =>
+    parsed = JSON.parse(body.subarray(12, 12 + len).toString('utf8'), (_k, v) =>
       v === 'Infinity' ? Infinity : v,
-    ) as Header;
+    );
   } catch {
     return corrupt('unreadable header', file);
   }
-  if (header.format !== 'cbram-lab-checkpoint' || header.version !== CHECKPOINT_VERSION) {
+  if (
+    !isRecord(parsed) ||
+    parsed.format !== 'cbram-lab-checkpoint' ||
+    parsed.version !== CHECKPOINT_VERSION
+  ) {
     throw new CbramError(
       'E_CHECKSUM',
-      `loadCheckpoint: unsupported checkpoint version ${header.version}; this CBRAM Lab reads version ${CHECKPOINT_VERSION}`,
+      `loadCheckpoint: unsupported checkpoint version ${formatValue(isRecord(parsed) ? parsed.version : parsed)}; this CBRAM Lab reads version ${CHECKPOINT_VERSION}`,
       { fn: 'loadCheckpoint', param: 'file', value: file },
     );
   }
+  const headPad = Math.ceil((12 + len) / 8) * 8;
+  const header = checkHeader(parsed, Math.max(0, body.length - headPad), file);
   if (
     data.n !== header.data.n ||
     data.pixels !== header.data.pixels ||
@@ -207,9 +291,33 @@ export function restoreCheckpoint(bytes: Uint8Array, data: Dataset, file?: strin
       { fn: 'loadCheckpoint', param: 'data', value: data.n },
     );
   }
-  const t = createTrainer(data, header.config);
-  const headPad = Math.ceil((12 + len) / 8) * 8;
+  let t: Trainer;
+  try {
+    t = createTrainer(data, header.config);
+  } catch (e) {
+    if (!(e instanceof CbramError)) throw e;
+    throw new CbramError(
+      'E_DATA',
+      `loadCheckpoint: the checkpoint's config is invalid: ${e.message}`,
+      {
+        fn: 'loadCheckpoint',
+        param: 'config',
+        value: file,
+      },
+    );
+  }
+  if (header.imagesDone > t.imagesTotal)
+    malformed('imagesDone', header.imagesDone, `<= ${t.imagesTotal} (the run's images)`, file);
   const targets = new Map(blobsOf(t));
+  const given = new Set(header.blobs.map((e) => e.name));
+  for (const name of targets.keys())
+    if (!given.has(name))
+      malformed(
+        'blobs',
+        `no "${name}"`,
+        `every blob the trainer needs (${[...targets.keys()].join(', ')})`,
+        file,
+      );
   for (const e of header.blobs) {
     const target = targets.get(e.name);
     if (!target || target.constructor.name !== e.type || target.length !== e.length)
@@ -221,7 +329,37 @@ export function restoreCheckpoint(bytes: Uint8Array, data: Dataset, file?: strin
     target.set(new Ctor(copy.buffer) as never);
   }
   const streams = streamsOf(t);
-  for (const [k, st] of Object.entries(header.streams)) streams[k]?.setState(st);
+  for (const name of Object.keys(streams))
+    if (!isRecord(header.streams[name]))
+      malformed(`streams.${name}`, header.streams[name], 'a generator state', file);
+  for (const [k, st] of Object.entries(header.streams)) {
+    const target = streams[k];
+    if (!target) malformed(`streams.${k}`, k, `one of ${Object.keys(streams).join(', ')}`, file);
+    try {
+      target.setState(st);
+    } catch (e) {
+      if (!(e instanceof CbramError)) throw e;
+      malformed(`streams.${k}`, st, 'a generator state of this run', file);
+    }
+  }
+  let ledger: EnergyLedger;
+  try {
+    ledger = EnergyLedger.fromJSON(header.ledger as never);
+  } catch (e) {
+    if (!(e instanceof CbramError)) throw e;
+    return malformed('ledger', header.ledger, `an energy ledger (${e.message})`, file);
+  }
+  if (t.pruner) {
+    let frozen = 0;
+    for (const f of t.synapses.frozen) frozen += f;
+    if (header.frozenCount !== frozen)
+      malformed(
+        'frozenCount',
+        header.frozenCount,
+        `the frozen cells in the mask (${frozen})`,
+        file,
+      );
+  }
   t.imagesDone = header.imagesDone;
   t.outputSpikes = header.outputSpikes;
   t.biasOffset = header.biasOffset;
@@ -231,10 +369,17 @@ export function restoreCheckpoint(bytes: Uint8Array, data: Dataset, file?: strin
   t.runningSeen = header.runningSeen;
   t.elapsed = header.elapsedMs;
   t.ledger.reset();
-  t.ledger.merge(EnergyLedger.fromJSON(header.ledger as never));
-  if (t.synapses instanceof DeviceSynapses && header.counters)
-    Object.assign(t.synapses.crossbar.counters, header.counters);
+  t.ledger.merge(ledger);
+  if (t.synapses instanceof DeviceSynapses && header.counters) {
+    const counters = t.synapses.crossbar.counters as unknown as Record<string, number>;
+    for (const [k, v] of Object.entries(header.counters as Record<string, number>)) {
+      if (!Object.hasOwn(counters, k))
+        malformed(`counters.${k}`, k, `one of ${Object.keys(counters).join(', ')}`, file);
+      counters[k] = v;
+    }
+  }
   if (t.pruner) t.pruner.frozenCount = header.frozenCount;
+  t.records = structuredClone(header.records ?? {});
   return t;
 }
 
@@ -245,11 +390,23 @@ export function restoreCheckpoint(bytes: Uint8Array, data: Dataset, file?: strin
  * const t = loadCheckpoint('results/run.ckpt', train); await t.train();
  */
 export function loadCheckpoint(file: string, data: Dataset): Trainer {
+  if (typeof file !== 'string' || file === '')
+    fail('loadCheckpoint', 'file', file, 'a non-empty path string');
   if (!fs.existsSync(file))
     throw new CbramError('E_ARG', `loadCheckpoint: file ${JSON.stringify(file)} does not exist`, {
       fn: 'loadCheckpoint',
       param: 'file',
       value: file,
     });
-  return restoreCheckpoint(fs.readFileSync(file), data, file);
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (e) {
+    throw new CbramError(
+      'E_IO',
+      `loadCheckpoint: could not read ${JSON.stringify(file)}: ${(e as Error).message}`,
+      { fn: 'loadCheckpoint', param: 'file', value: file },
+    );
+  }
+  return restoreCheckpoint(bytes, data, file);
 }

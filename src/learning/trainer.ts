@@ -99,6 +99,11 @@ export class Trainer implements SpikingModel {
   readonly running: Float64Array;
   runningCorrect = 0;
   runningSeen = 0;
+  /**
+   * Caller-owned, JSON-serialisable records of the run (e.g. accuracy after each epoch), saved in
+   * checkpoints and restored with them, so a resumed run's records equal an uninterrupted run's.
+   */
+  records: Record<string, unknown> = {};
   private readonly root: Rng;
   private readonly flags: Uint8Array;
   private order: Uint32Array | null = null;
