@@ -30,6 +30,8 @@ names=("$@")
 [ ${#names[@]} -gt 0 ] || names=(paper-ideal paper-device paper-ideal-seed1 paper-device-seed1 soft-25 hard-25 soft-50 hard-50 soft-75 hard-75 soft-75-sat-m1500 soft-75-sat-m1500-d4000 soft-75-m1500 soft-75-m5000)
 run() {
   local name=$1
+  # A rerun starts over (reproduce refuses to overwrite a folder that holds a run).
+  rm -rf "results/$name"
   # shellcheck disable=SC2086
   node dist/src/cli/main.js reproduce --quiet --eval-final-only --out "results/$name" ${RUNS[$name]} >"results/$name.log" 2>&1
   echo "$name: $(tail -n 1 "results/$name.log")"

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { installKernelspec } from '../../kernel/kernelspec';
+import { writeFileDurable } from '../../src/core/durable';
 
 /** The repository (or installed package) root. */
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -124,7 +125,8 @@ export function ensureAppBuilt(log: (line: string) => void = () => undefined): b
   if (appIsBuilt(hash)) return false;
   log('Building JupyterLab with the CBRAM Lab extension (once; cached in extension/app/build)…');
   run('npm', ['run', '--silent', 'build:app'], EXT, 'Building the front end');
-  fs.writeFileSync(STAMP, `${hash}\n`);
+  // Written last and durably: a build that was killed half-way is never taken for a current one.
+  writeFileDurable(STAMP, `${hash}\n`, 'cbram-lab lab');
   return true;
 }
 

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { jupyterDataDir } from '../../kernel/kernelspec';
 import { ROOT } from './lab';
+import { ensureDir } from '../../src/core/durable';
 
 /** The extension's package name (its folder under labextensions/). */
 export const LABEXTENSION_NAME = 'cbram-lab-jupyterlab';
@@ -67,9 +68,16 @@ export function ensureLabextensionBuilt(log: (line: string) => void = () => unde
 /** Copy the prebuilt extension into place; returns the target directory. */
 export function installLabextension(prefix?: string): string {
   const target = labextensionTarget(prefix);
-  fs.rmSync(target, { recursive: true, force: true });
-  fs.mkdirSync(path.dirname(target), { recursive: true });
-  fs.cpSync(LABEXTENSION_BUILD, target, { recursive: true });
+  ensureDir(path.dirname(target), 'cbram-lab labextension install');
+  // Copy beside the target, then swap: a failed copy leaves the previous install in place.
+  const staging = `${target}.tmp-${process.pid}`;
+  try {
+    fs.cpSync(LABEXTENSION_BUILD, staging, { recursive: true });
+    fs.rmSync(target, { recursive: true, force: true });
+    fs.renameSync(staging, target);
+  } finally {
+    fs.rmSync(staging, { recursive: true, force: true });
+  }
   return target;
 }
 
