@@ -206,6 +206,19 @@ interface WasmExports {
   devicePulses: TrainKernel['devicePulses'];
   ltdCount(): number;
   expFdlibm(x: number): number;
+  logFdlibm(x: number): number;
+  encode(
+    img: number,
+    pixels: number,
+    T: number,
+    logq: number,
+    rng: number,
+    tmpT: number,
+    tmpI: number,
+    inputs: number,
+    start: number,
+    fill: number,
+  ): number;
   /** Header offsets (see ./wasm/pulse.ts). */
   ZIG_KN: { value: number };
   ZIG_WN: { value: number };
@@ -396,6 +409,60 @@ function bindTrain(
     devicePulses: fns.devicePulses,
     ltdCount: fns.ltdCount,
     expFdlibm: fns.expFdlibm,
+  };
+}
+
+/**
+ * @internal Poisson encoding in WebAssembly (./wasm/train.ts, `encode`) for images of `pixels`
+ * bytes and `steps` steps, on its own memory: the same module as the gather, the work of
+ * PoissonEncoder.encode with identical results.
+ */
+export interface EncoderKernel {
+  /** The image to encode (pixels bytes). */
+  readonly image: Uint8Array;
+  /** ln(1 − p) per byte value. */
+  readonly logq: Float64Array;
+  /** Generator state (Rng.exportState / importState). */
+  readonly rng: Int32Array;
+  /** The raster: steps + 1 step starts, and room for pixels·steps spike inputs. */
+  readonly start: Int32Array;
+  readonly inputs: Int32Array;
+  /** Encode `image`; returns the spike count. */
+  encode(): number;
+  /** fdlibm's log, as V8's Math.log (for tests). */
+  logFdlibm(x: number): number;
+}
+
+/** An encoder kernel, or null without WebAssembly (or if its memory cannot be had). */
+export function createEncoderKernel(pixels: number, steps: number): EncoderKernel | null {
+  const module = kernelsModule();
+  if (!module) return null;
+  const cap = pixels * steps;
+  let at = 0;
+  const take = (bytes: number) => {
+    const o = at;
+    at += align16(bytes);
+    return o;
+  };
+  const logq = take(256 * 8);
+  const rng = take(16);
+  const img = take(pixels);
+  const start = take((steps + 1) * 4);
+  const fill = take(steps * 4);
+  const tmpT = take(cap * 4);
+  const tmpI = take(cap * 4);
+  const inputs = take(cap * 4);
+  const wasm = at <= 2 ** 31 ? instantiate(module, at) : null;
+  if (!wasm) return null;
+  const { buffer: buf, fns } = wasm;
+  return {
+    image: new Uint8Array(buf, img, pixels),
+    logq: new Float64Array(buf, logq, 256),
+    rng: new Int32Array(buf, rng, 4),
+    start: new Int32Array(buf, start, steps + 1),
+    inputs: new Int32Array(buf, inputs, cap),
+    encode: () => fns.encode(img, pixels, steps, logq, rng, tmpT, tmpI, inputs, start, fill),
+    logFdlibm: fns.logFdlibm,
   };
 }
 

@@ -8,7 +8,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRng, type Rng } from '../../src/core/rng';
 import { createCrossbar, type EnergySink } from '../../src/crossbar/crossbar';
-import { isSimdAvailable } from '../../src/crossbar/kernels';
+import { isSimdAvailable, type EncoderKernel } from '../../src/crossbar/kernels';
+import { createPoissonEncoder } from '../../src/network/encoding';
 import { DeviceSynapses, IdealSynapses } from '../../src/network/synapses';
 import { softmaxDraw } from '../../src/network/softmax';
 import { DeviceStdp, IdealStdp, type UpdateCounts } from '../../src/learning/stdp';
@@ -245,4 +246,48 @@ test('the softmax draw samples softmax(u): chi-square on a fixed seed', { skip }
   const rng2 = createRng(2024);
   for (let s = 0; s < n; s++) warm[softmaxDraw(new Float64Array(K), scaled, 0, rng2.float())]++;
   assert.ok(chiSquare(warm, exact, n) > critical, 'a wrong distribution is rejected');
+});
+
+test('fdlibm log in WebAssembly equals Math.log bit for bit', { skip }, () => {
+  const enc = createPoissonEncoder({ rate: 200, steps: 4 });
+  enc.encode(new Uint8Array(3), 0, 3, createRng(1)); // makes the kernel
+  const kern = (enc as unknown as { kernel: EncoderKernel }).kernel;
+  const rng = createRng(12);
+  const special = [1, 0.5, 2, 1e-310, 5e-324, 0, -0, -1, Infinity, 1 + 2 ** -52, 1 - 2 ** -53];
+  for (const x of special) assert.ok(Object.is(kern.logFdlibm(x), Math.log(x)), `log(${x})`);
+  for (let j = 0; j < 200_000; j++) {
+    const x = j % 3 === 0 ? (rng.uint32() + 0.5) * 2 ** -32 : Math.exp(rng.uniform(-700, 700));
+    const got = kern.logFdlibm(x);
+    if (got !== Math.log(x)) assert.fail(`log(${x}): ${got} ≠ ${Math.log(x)}`);
+  }
+});
+
+test('the WebAssembly Poisson encoder equals the JS reference', { skip }, () => {
+  const pixels = 57;
+  for (const [rate, steps] of [
+    [200, 100],
+    [1000, 7],
+    [0.5, 300],
+  ] as const) {
+    const wasm = createPoissonEncoder({ rate, steps });
+    const js = createPoissonEncoder({ rate, steps });
+    js.simd = false;
+    const rngW = createRng(3);
+    const rngJ = createRng(3);
+    const imgRng = createRng(4);
+    const images = Uint8Array.from({ length: pixels * 20 }, () =>
+      imgRng.float() < 0.4 ? 0 : imgRng.int(256),
+    );
+    let spikes = 0;
+    for (let n = 0; n < 20; n++) {
+      const a = wasm.encode(images, n * pixels, pixels, rngW);
+      const b = js.encode(images, n * pixels, pixels, rngJ);
+      assert.equal(a.count, b.count);
+      assert.deepEqual(a.start, b.start);
+      assert.deepEqual(a.inputs.subarray(0, a.count), b.inputs.subarray(0, b.count));
+      spikes += a.count;
+    }
+    assert.deepEqual(rngW.getState(), rngJ.getState());
+    assert.ok(spikes > 0);
+  }
 });

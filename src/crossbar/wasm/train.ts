@@ -320,3 +320,127 @@ export function devicePulses(k: i32, count: i32, base: i32, frac: f64, logq: f64
   ltdG = ltd;
   return ltp;
 }
+
+// fdlibm's e_log.c constants (V8's Math.log is fdlibm's).
+const LN2_HI_L: f64 = 6.93147180369123816490e-01;
+const LN2_LO_L: f64 = 1.90821492927058770002e-10;
+const TWO54: f64 = 1.80143985094819840000e+16;
+const LG1: f64 = 6.666666666666735130e-01;
+const LG2: f64 = 3.999999999940941908e-01;
+const LG3: f64 = 2.857142874366239149e-01;
+const LG4: f64 = 2.222219843214978396e-01;
+const LG5: f64 = 1.818357216161805012e-01;
+const LG6: f64 = 1.531383769920937332e-01;
+const LG7: f64 = 1.479819860511658591e-01;
+
+/** fdlibm's log as V8 has it (Math.log), every branch, bit for bit. */
+export function logFdlibm(x: f64): f64 {
+  let bits = reinterpret<u64>(x);
+  let hx = <i32>(bits >> 32);
+  const lx = <u32>bits;
+  let k: i32 = 0;
+  if (hx < 0x00100000) {
+    if (((hx & 0x7fffffff) | lx) == 0) return -Infinity;
+    if (hx < 0) return NaN;
+    k -= 54;
+    x *= TWO54;
+    bits = reinterpret<u64>(x);
+    hx = <i32>(bits >> 32);
+  }
+  if (hx >= 0x7ff00000) return x + x;
+  k += (hx >> 20) - 1023;
+  hx &= 0x000fffff;
+  const i0 = (hx + 0x95f64) & 0x100000;
+  x = reinterpret<f64>((<u64>(hx | (i0 ^ 0x3ff00000)) << 32) | (bits & 0xffffffff));
+  k += i0 >> 20;
+  const f = x - 1.0;
+  if ((0x000fffff & (2 + hx)) < 3) {
+    if (f == 0) {
+      if (k == 0) return 0;
+      const dk = <f64>k;
+      return dk * LN2_HI_L + dk * LN2_LO_L;
+    }
+    const R = f * f * (0.5 - 0.33333333333333333 * f);
+    if (k == 0) return f - R;
+    const dk = <f64>k;
+    return dk * LN2_HI_L - ((R - dk * LN2_LO_L) - f);
+  }
+  const s = f / (2.0 + f);
+  const dk = <f64>k;
+  const z = s * s;
+  let i = hx - 0x6147a;
+  const w = z * z;
+  const j = 0x6b851 - hx;
+  const t1 = w * (LG2 + w * (LG4 + w * LG6));
+  const t2 = z * (LG1 + w * (LG3 + w * (LG5 + w * LG7)));
+  i |= j;
+  const R = t2 + t1;
+  if (i > 0) {
+    const hfsq = 0.5 * f * f;
+    if (k == 0) return f - (hfsq - s * (hfsq + R));
+    return dk * LN2_HI_L - ((hfsq - (s * (hfsq + R) + dk * LN2_LO_L)) - f);
+  }
+  if (k == 0) return f - s * (f - R);
+  return dk * LN2_HI_L - ((s * (f - R) - dk * LN2_LO_L) - f);
+}
+
+/**
+ * Poisson encoding of one image (exactly PoissonEncoder.encode): for each of the `pixels` bytes
+ * at img with a non-zero value v, spike steps by geometric gaps floor(ln U / logq[v]) below T,
+ * U = (uint32 + 0.5)·2^−32 from the generator state at rng; then a stable counting sort by step
+ * into start (T + 1 entries) and inputs, with tmpT, tmpI and fill (T entries) as scratch (room
+ * for pixels·T spikes). Returns the spike count.
+ */
+export function encode(
+  img: usize, pixels: i32, T: i32, logq: usize, rng: usize,
+  tmpT: usize, tmpI: usize, inputs: usize, start: usize, fill: usize,
+): i32 {
+  let s0 = load<i32>(rng);
+  let s1 = load<i32>(rng, 4);
+  let s2 = load<i32>(rng, 8);
+  let s3 = load<i32>(rng, 12);
+  const steps = <f64>T;
+  let n: usize = 0;
+  for (let i = 0; i < pixels; i++) {
+    const v = <usize>load<u8>(img + <usize>i);
+    if (v == 0) continue;
+    const lq = load<f64>(logq + (v << 3));
+    let t: f64 = -1; // the first draw is the steps before the first spike
+    for (;;) {
+      const r = rotl<i32>(s1 * 5, 7) * 9;
+      const sh = s1 << 9;
+      const n2 = s2 ^ s0;
+      const n3 = s3 ^ s1;
+      s1 = s1 ^ n2;
+      s0 = s0 ^ n3;
+      s2 = n2 ^ sh;
+      s3 = rotl<i32>(n3, 11);
+      t += 1 + Math.floor(logFdlibm((<f64>(<u32>r) + 0.5) * TWO_M32) / lq);
+      if (!(t < steps)) break;
+      store<i32>(tmpT + (n << 2), <i32>t);
+      store<i32>(tmpI + (n << 2), i);
+      n++;
+    }
+  }
+  store<i32>(rng, s0);
+  store<i32>(rng, s1, 4);
+  store<i32>(rng, s2, 8);
+  store<i32>(rng, s3, 12);
+  memory.fill(start, 0, (<usize>T + 1) << 2);
+  for (let q: usize = 0; q < n; q++) {
+    const p = start + ((<usize>load<i32>(tmpT + (q << 2)) + 1) << 2);
+    store<i32>(p, load<i32>(p) + 1);
+  }
+  for (let t = 0; t < T; t++) {
+    const p = start + (<usize>t << 2);
+    store<i32>(p + 4, load<i32>(p + 4) + load<i32>(p));
+  }
+  memory.copy(fill, start, <usize>T << 2);
+  for (let q: usize = 0; q < n; q++) {
+    const p = fill + (<usize>load<i32>(tmpT + (q << 2)) << 2);
+    const at = load<i32>(p);
+    store<i32>(p, at + 1);
+    store<i32>(inputs + (<usize>at << 2), load<i32>(tmpI + (q << 2)));
+  }
+  return <i32>n;
+}
