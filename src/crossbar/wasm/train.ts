@@ -183,7 +183,9 @@ export function spikeWinner(
       if (v > max) max = v;
     }
   }
-  // exp(u_k − max), two at a time where both arguments are in the vector branch's range.
+  // exp(u_k − max), two at a time where both arguments are in the vector branch's range, and
+  // their sum in index order.
+  let sum: f64 = 0;
   const mx = f64x2.splat(max);
   const lowV = f64x2.splat(-707.0);
   const highV = f64x2.splat(-1.04);
@@ -192,19 +194,22 @@ export function spikeWinner(
   for (; k < K2; k += 2) {
     const p = u + (<usize>k << 3);
     const x = f64x2.sub(v128.load(p), mx);
-    if (i64x2.all_true(v128.and(f64x2.ge(x, lowV), f64x2.le(x, highV)))) {
-      v128.store(p, exp2Lanes(x));
-    } else {
-      store<f64>(p, expFdlibm(f64x2.extract_lane(x, 0)));
-      store<f64>(p, expFdlibm(f64x2.extract_lane(x, 1)), 8);
-    }
+    let e: v128;
+    if (i64x2.all_true(v128.and(f64x2.ge(x, lowV), f64x2.le(x, highV)))) e = exp2Lanes(x);
+    else
+      e = f64x2.replace_lane(
+        f64x2.splat(expFdlibm(f64x2.extract_lane(x, 0))), 1, expFdlibm(f64x2.extract_lane(x, 1)),
+      );
+    v128.store(p, e);
+    sum += f64x2.extract_lane(e, 0);
+    sum += f64x2.extract_lane(e, 1);
   }
   for (; k < K; k++) {
     const p = u + (<usize>k << 3);
-    store<f64>(p, expFdlibm(load<f64>(p) - max));
+    const e = expFdlibm(load<f64>(p) - max);
+    store<f64>(p, e);
+    sum += e;
   }
-  let sum: f64 = 0;
-  for (k = 0; k < K; k++) sum += load<f64>(u + (<usize>k << 3));
   const r = u01 * sum;
   let acc: f64 = 0;
   for (k = 0; k < K; k++) {
