@@ -303,15 +303,24 @@ export class Crossbar {
       out[j] = out[j]! * vr;
       sum += out[j]!;
     }
+    this.countSpikeRead(count, sum);
+    return out;
+  }
+
+  /**
+   * @internal Count a spike read of `count` rows whose column currents sum to `sum` (A), and
+   * record its energy: readSpikes' accounting, also used by the fused training kernel.
+   */
+  countSpikeRead(count: number, sum: number): void {
     this.counters.reads++;
     this.counters.cellsRead += count * this.cols;
     if (this.ledger && count > 0) {
       const p = this.config.read;
+      const vr = p.voltage;
       const joules =
         p.energy !== undefined ? p.energy * count * this.cols : Math.abs(vr) * p.width * sum;
       this.ledger.record('read', this.phase, count * this.cols, joules);
     }
-    return out;
   }
 
   private countRead(active: number, v: ArrayLike<number>, adcBits: number): void {

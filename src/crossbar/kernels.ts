@@ -86,6 +86,47 @@ export interface ReadKernels {
    * k.sumRows(Int32Array.of(3, 7, 0), 2, out); // rows 3 and 7: every entry 2e-5
    */
   sumRows(idx: Int32Array | Uint32Array, count: number, out: Float32Array | Float64Array): void;
+  /**
+   * @internal The per-spike training kernels on this matrix (WebAssembly), or null on the JS
+   * path. Used by the network and the learning rules (src/network/synapses.ts,
+   * src/learning/stdp.ts); their JS code is the reference these kernels reproduce bit for bit.
+   */
+  readonly train: TrainKernel | null;
+}
+
+/**
+ * @internal The per-spike work of training in WebAssembly (./wasm/train.ts), on the same memory
+ * and matrix as the gather. Views and functions, unchecked: callers pass valid rows and counts.
+ */
+export interface TrainKernel {
+  /** Active row indices (rows entries): the input of spikeWinner, stdpIdeal, devicePulses. */
+  readonly idx: Int32Array;
+  /** Biases b_k (cols entries), read by spikeWinner. */
+  readonly bias: Float64Array;
+  /** exp(u_k − max) after spikeWinner (cols entries). */
+  readonly u: Float64Array;
+  /** Frozen cells, row-major (for a crossbar, its mask). */
+  readonly mask: Uint8Array;
+  /** Pulse counts written by devicePulses (rows entries). */
+  readonly pulses: Int8Array;
+  /** Generator state used by devicePulses (Rng.exportState / importState). */
+  readonly rng: Int32Array;
+  /** See ./wasm/train.ts. */
+  spikeWinner(
+    count: number,
+    device: number,
+    a: number,
+    s: number,
+    vr: number,
+    biasOffset: number,
+    u01: number,
+  ): number;
+  readSum(): number;
+  stdpIdeal(k: number, count: number, eta: number, c: number, wMin: number, wMax: number): number;
+  devicePulses(k: number, count: number, base: number, frac: number, logq: number): number;
+  ltdCount(): number;
+  /** fdlibm's exp, as V8's Math.exp (for tests). */
+  expFdlibm(x: number): number;
 }
 
 /**
@@ -146,6 +187,38 @@ interface WasmExports {
     zigR: number,
   ): void;
   pulse(start: number, stride: number, count: number, pulses: number): void;
+  bindTrain(
+    g: number,
+    rows: number,
+    cols: number,
+    idx: number,
+    out: number,
+    u: number,
+    bias: number,
+    mask: number,
+    flags: number,
+    pulses: number,
+    rng: number,
+  ): void;
+  spikeWinner: TrainKernel['spikeWinner'];
+  readSum(): number;
+  stdpIdeal: TrainKernel['stdpIdeal'];
+  devicePulses: TrainKernel['devicePulses'];
+  ltdCount(): number;
+  expFdlibm(x: number): number;
+  logFdlibm(x: number): number;
+  encode(
+    img: number,
+    pixels: number,
+    T: number,
+    logq: number,
+    rng: number,
+    tmpT: number,
+    tmpI: number,
+    inputs: number,
+    start: number,
+    fill: number,
+  ): number;
   /** Header offsets (see ./wasm/pulse.ts). */
   ZIG_KN: { value: number };
   ZIG_WN: { value: number };
@@ -240,6 +313,13 @@ interface Layout {
   v: number;
   out: number;
   idx: number;
+  /** Frozen cells (u8 per cell), and the training scratch (see TrainKernel). */
+  mask: number;
+  u: number;
+  bias: number;
+  flags: number;
+  pulses: number;
+  rng: number;
   device: {
     lo: number;
     span: number;
@@ -267,6 +347,12 @@ function layoutOf(rows: number, cols: number, withDevices: boolean): Layout {
   const v = take(rows * 4);
   const out = take(cols * 4);
   const idx = take(rows * 4);
+  const mask = take(n);
+  const u = take(cols * 8);
+  const bias = take(cols * 8);
+  const flags = take(rows);
+  const pulses = take(rows);
+  const rng = take(16);
   let device: Layout['device'] = null;
   if (withDevices) {
     const pulsesCap = Math.max(rows, cols);
@@ -275,13 +361,13 @@ function layoutOf(rows: number, cols: number, withDevices: boolean): Layout {
       span: take(n * 4),
       scale: take(n * 4),
       stuck: take(n),
-      mask: take(n),
+      mask,
       pulses: take(pulsesCap),
       pulsesCap,
       list: take((pulsesCap + 1) * 4),
     };
   }
-  return { g, v, out, idx, device, bytes: at };
+  return { g, v, out, idx, mask, u, bias, flags, pulses, rng, device, bytes: at };
 }
 
 /** A fixed-size memory and an instance on it, or null if the memory cannot be had. */
@@ -301,8 +387,88 @@ function instantiate(
   return { buffer: memory.buffer, fns };
 }
 
+/** Bind the training kernels of an instance to its layout. */
+function bindTrain(
+  rows: number,
+  cols: number,
+  L: Layout,
+  wasm: { buffer: ArrayBuffer; fns: WasmExports },
+): TrainKernel {
+  const { buffer: buf, fns } = wasm;
+  fns.bindTrain(L.g, rows, cols, L.idx, L.out, L.u, L.bias, L.mask, L.flags, L.pulses, L.rng);
+  return {
+    idx: new Int32Array(buf, L.idx, rows),
+    bias: new Float64Array(buf, L.bias, cols),
+    u: new Float64Array(buf, L.u, cols),
+    mask: new Uint8Array(buf, L.mask, rows * cols),
+    pulses: new Int8Array(buf, L.pulses, rows),
+    rng: new Int32Array(buf, L.rng, 4),
+    spikeWinner: fns.spikeWinner,
+    readSum: fns.readSum,
+    stdpIdeal: fns.stdpIdeal,
+    devicePulses: fns.devicePulses,
+    ltdCount: fns.ltdCount,
+    expFdlibm: fns.expFdlibm,
+  };
+}
+
+/**
+ * @internal Poisson encoding in WebAssembly (./wasm/train.ts, `encode`) for images of `pixels`
+ * bytes and `steps` steps, on its own memory: the same module as the gather, the work of
+ * PoissonEncoder.encode with identical results.
+ */
+export interface EncoderKernel {
+  /** The image to encode (pixels bytes). */
+  readonly image: Uint8Array;
+  /** ln(1 − p) per byte value. */
+  readonly logq: Float64Array;
+  /** Generator state (Rng.exportState / importState). */
+  readonly rng: Int32Array;
+  /** The raster: steps + 1 step starts, and room for pixels·steps spike inputs. */
+  readonly start: Int32Array;
+  readonly inputs: Int32Array;
+  /** Encode `image`; returns the spike count. */
+  encode(): number;
+  /** fdlibm's log, as V8's Math.log (for tests). */
+  logFdlibm(x: number): number;
+}
+
+/** An encoder kernel, or null without WebAssembly (or if its memory cannot be had). */
+export function createEncoderKernel(pixels: number, steps: number): EncoderKernel | null {
+  const module = kernelsModule();
+  if (!module) return null;
+  const cap = pixels * steps;
+  let at = 0;
+  const take = (bytes: number) => {
+    const o = at;
+    at += align16(bytes);
+    return o;
+  };
+  const logq = take(256 * 8);
+  const rng = take(16);
+  const img = take(pixels);
+  const start = take((steps + 1) * 4);
+  const fill = take(steps * 4);
+  const tmpT = take(cap * 4);
+  const tmpI = take(cap * 4);
+  const inputs = take(cap * 4);
+  const wasm = at <= 2 ** 31 ? instantiate(module, at) : null;
+  if (!wasm) return null;
+  const { buffer: buf, fns } = wasm;
+  return {
+    image: new Uint8Array(buf, img, pixels),
+    logq: new Float64Array(buf, logq, 256),
+    rng: new Int32Array(buf, rng, 4),
+    start: new Int32Array(buf, start, steps + 1),
+    inputs: new Int32Array(buf, inputs, cap),
+    encode: () => fns.encode(img, pixels, steps, logq, rng, tmpT, tmpI, inputs, start, fill),
+    logFdlibm: fns.logFdlibm,
+  };
+}
+
 class WasmReadKernels implements ReadKernels {
   readonly simd = true;
+  readonly train: TrainKernel;
   readonly g: Float32Array;
   protected readonly fns: WasmExports;
   protected readonly buffer: ArrayBuffer;
@@ -330,6 +496,7 @@ class WasmReadKernels implements ReadKernels {
     this.v = new Float32Array(buf, this.vOff, rows);
     this.out = new Float32Array(buf, this.outOff, cols);
     this.idx = new Int32Array(buf, this.idxOff, rows);
+    this.train = bindTrain(rows, cols, layout, wasm);
   }
 
   matvec(v: ArrayLike<number>, out: Float32Array | Float64Array): void {
@@ -518,6 +685,7 @@ class WasmPulseKernel implements PulseKernel {
 
 class JsReadKernels implements ReadKernels {
   readonly simd = false;
+  readonly train = null;
   readonly g: Float32Array;
   /** float64 accumulator: one monomorphic loop whatever the type of `out`. */
   private readonly acc: Float64Array;

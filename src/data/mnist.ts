@@ -97,16 +97,15 @@ export function selectPixels(datasets: Dataset[], threshold = 0.05): Int32Array 
     fail(fn, 'datasets', datasets, 'a non-empty array of datasets');
   checkNumber(fn, 'threshold', threshold, { min: 0, max: 1, exclusiveMax: true });
   const P = datasets[0]!.pixels;
-  const nz = new Float64Array(P);
+  const nz = new Int32Array(P);
   let total = 0;
   for (const [d, ds] of datasets.entries()) {
     if (ds.pixels !== P)
       fail(fn, `datasets[${d}].pixels`, ds.pixels, `${P} (all datasets must have the same pixels)`);
     total += ds.n;
-    for (let i = 0; i < ds.n; i++) {
-      const o = i * P;
-      for (let p = 0; p < P; p++) if (ds.images[o + p] !== 0) nz[p]++;
-    }
+    const im = ds.images;
+    for (let o = 0; o < ds.n * P; o += P)
+      for (let p = 0; p < P; p++) nz[p] += im[o + p]! !== 0 ? 1 : 0;
   }
   const keep: number[] = [];
   for (let p = 0; p < P; p++) if (nz[p]! / total > threshold) keep.push(p);
@@ -165,16 +164,34 @@ export function randomIndices(n: number, count: number, rng: Rng): Uint32Array {
   return rng.permutation(n).subarray(0, count);
 }
 
-/** MNIST reduced to the paper's 397 pixels (selected over all 70,000 images). */
-export function loadPaperMnist(
-  options: { dir?: string; threshold?: number } = {},
-): Mnist & { pixelIndex: Int32Array } {
+type PaperMnist = Mnist & { pixelIndex: Int32Array };
+
+/** Reduced sets already made in this process, by folder and threshold: the crop is done once. */
+const paperCache = new Map<string, PaperMnist>();
+
+/**
+ * MNIST reduced to the paper's 397 pixels (selected over all 70,000 images). The selection and
+ * the crop are done once per process for each folder and threshold; later calls return new
+ * Dataset objects sharing the same (read-only by convention) byte arrays.
+ *
+ * @example
+ * const { train, test, pixelIndex } = loadPaperMnist(); // train.pixels === 397
+ */
+export function loadPaperMnist(options: { dir?: string; threshold?: number } = {}): PaperMnist {
   checkOptions('loadPaperMnist', options, ['dir', 'threshold']);
-  const m = loadMnist(options.dir === undefined ? {} : { dir: options.dir });
-  const pixelIndex = selectPixels([m.train, m.test], options.threshold ?? 0.05);
-  return {
-    train: reducePixels(m.train, pixelIndex),
-    test: reducePixels(m.test, pixelIndex),
-    pixelIndex,
-  };
+  const dir = options.dir ?? mnistDir();
+  const threshold = options.threshold ?? 0.05;
+  const key = `${path.resolve(dir)}\0${threshold}`;
+  let m = paperCache.get(key);
+  if (m === undefined) {
+    const full = loadMnist({ dir });
+    const pixelIndex = selectPixels([full.train, full.test], threshold);
+    m = {
+      train: reducePixels(full.train, pixelIndex),
+      test: reducePixels(full.test, pixelIndex),
+      pixelIndex,
+    };
+    paperCache.set(key, m);
+  }
+  return { train: { ...m.train }, test: { ...m.test }, pixelIndex: m.pixelIndex };
 }

@@ -26,15 +26,59 @@ export interface LearningRule {
   readonly kind: 'ideal' | 'device';
   /** `activeFlags[i]` is 1 for inputs active in the window. */
   update(k: number, activeFlags: Uint8Array, eta: number, counts: UpdateCounts): void;
+  /**
+   * The same update for the `count` active inputs listed in `active` (distinct): in WebAssembly
+   * when the synapses have its kernels, with results identical to `update`.
+   */
+  updateActive(
+    k: number,
+    active: Int32Array,
+    count: number,
+    eta: number,
+    counts: UpdateCounts,
+  ): void;
+}
+
+/** `update` with flags set from an active list (the JS path of updateActive). */
+function updateListed(
+  rule: LearningRule,
+  flags: Uint8Array,
+  k: number,
+  active: Int32Array,
+  count: number,
+  eta: number,
+  counts: UpdateCounts,
+): void {
+  for (let j = 0; j < count; j++) flags[active[j]!] = 1;
+  rule.update(k, flags, eta, counts);
+  for (let j = 0; j < count; j++) flags[active[j]!] = 0;
 }
 
 /** Float STDP on an {@link IdealSynapses}. */
 export class IdealStdp implements LearningRule {
   readonly kind = 'ideal' as const;
+  private readonly flags: Uint8Array;
   constructor(
     private readonly syn: IdealSynapses,
     private readonly c: number,
-  ) {}
+  ) {
+    this.flags = new Uint8Array(syn.inputs);
+  }
+
+  updateActive(
+    k: number,
+    active: Int32Array,
+    count: number,
+    eta: number,
+    counts: UpdateCounts,
+  ): void {
+    const tk = this.syn.kernels.train;
+    if (tk === null) return updateListed(this, this.flags, k, active, count, eta, counts);
+    const { wMin, wMax } = this.syn;
+    tk.idx.set(count === active.length ? active : active.subarray(0, count));
+    counts.ltp += tk.stdpIdeal(k, count, eta, this.c, wMin, wMax);
+    counts.ltd += tk.ltdCount();
+  }
 
   update(k: number, activeFlags: Uint8Array, eta: number, counts: UpdateCounts): void {
     const { w, frozen, outputs: K, inputs: N, wMin, wMax } = this.syn;
@@ -73,6 +117,7 @@ export class DeviceStdp implements LearningRule {
   readonly kind = 'device' as const;
   readonly etaDevice: number;
   private readonly pulses: Int8Array;
+  private readonly flags: Uint8Array;
 
   constructor(
     private readonly syn: DeviceSynapses,
@@ -80,6 +125,29 @@ export class DeviceStdp implements LearningRule {
   ) {
     this.etaDevice = deviceEta(syn);
     this.pulses = new Int8Array(syn.inputs);
+    this.flags = new Uint8Array(syn.inputs);
+  }
+
+  updateActive(
+    k: number,
+    active: Int32Array,
+    count: number,
+    eta: number,
+    counts: UpdateCounts,
+  ): void {
+    const tk = this.syn.crossbar.kernels.train;
+    if (tk === null) return updateListed(this, this.flags, k, active, count, eta, counts);
+    const r = eta / this.etaDevice;
+    const base = Math.floor(r);
+    const frac = r - base;
+    tk.idx.set(count === active.length ? active : active.subarray(0, count));
+    this.rng.exportState(tk.rng);
+    // Any base above 127 pulses gives 127 (the cap), with the same draws.
+    const ltp = tk.devicePulses(k, count, Math.min(base, 255), frac, Math.log1p(-frac));
+    this.rng.importState(tk.rng);
+    this.syn.crossbar.pulseColumn(k, tk.pulses);
+    counts.ltp += ltp;
+    counts.ltd += tk.ltdCount();
   }
 
   update(k: number, activeFlags: Uint8Array, eta: number, counts: UpdateCounts): void {

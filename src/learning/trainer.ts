@@ -105,7 +105,6 @@ export class Trainer implements SpikingModel {
    */
   records: Record<string, unknown> = {};
   private readonly root: Rng;
-  private readonly flags: Uint8Array;
   private order: Uint32Array | null = null;
   private orderEpoch = -1;
   private readonly imagesPerEpoch: number;
@@ -161,7 +160,6 @@ export class Trainer implements SpikingModel {
     this.bias = new Float64Array(K);
     this.pruner =
       config.pruning && config.pruning.fraction > 0 ? new Pruner(config.pruning, K, N) : null;
-    this.flags = new Uint8Array(N);
     this.imagesPerEpoch =
       config.imagesPerEpoch === 0 ? data.n : Math.min(config.imagesPerEpoch, data.n);
     this.running = new Float64Array(10 * K);
@@ -293,7 +291,6 @@ export class Trainer implements SpikingModel {
     const N = this.data.pixels;
     const K = this.config.outputs;
     const raster = this.encoder.encode(this.data.images, index * N, N, this.streams.spikes);
-    const flags = this.flags;
     const etaB = this.config.etaBias;
     const label = this.data.labels[index]!;
     this.nWinners = 0;
@@ -304,9 +301,7 @@ export class Trainer implements SpikingModel {
       this.biasOffset,
       this.streams.wta,
       (k, active, n, t) => {
-        for (let j = 0; j < n; j++) flags[active[j]!] = 1;
-        this.rule.update(k, flags, eta, this.updates);
-        for (let j = 0; j < n; j++) flags[active[j]!] = 0;
+        this.rule.updateActive(k, active, n, eta, this.updates);
         // Homeostasis: the winner's bias drops by η_b, every bias rises by η_b/K.
         this.bias[k] -= etaB;
         this.biasOffset += etaB / K;

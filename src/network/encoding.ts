@@ -6,6 +6,7 @@
  */
 import type { Rng } from '../core/rng';
 import { checkInt, checkNumber, fail } from '../core/validate';
+import { createEncoderKernel, type EncoderKernel } from '../crossbar/kernels';
 
 /** A presentation's input spikes in step order (CSR: spikes of step t are inputs[start[t]..start[t+1])). */
 export interface SpikeRaster {
@@ -34,6 +35,12 @@ export class PoissonEncoder {
   private readonly raster: SpikeRaster;
   private tmpT = new Int32Array(4096);
   private tmpI = new Int32Array(4096);
+  /** The WebAssembly encoder for images of `kernelPixels` (null: not made yet, or unavailable). */
+  private kernel: EncoderKernel | null = null;
+  private kernelPixels = -1;
+  private wasmRaster: SpikeRaster | null = null;
+  /** Use the WebAssembly encoder when available (false: the JS reference). */
+  simd = true;
 
   /** @internal Use {@link createPoissonEncoder}. */
   constructor(rate: number, dt: number, steps: number) {
@@ -59,6 +66,23 @@ export class PoissonEncoder {
    * encoder, valid until the next call.
    */
   encode(images: Uint8Array, offset: number, pixels: number, rng: Rng): SpikeRaster {
+    if (this.simd) {
+      if (this.kernelPixels !== pixels) {
+        this.kernelPixels = pixels;
+        this.kernel = createEncoderKernel(pixels, this.steps);
+        this.wasmRaster = null;
+        this.kernel?.logq.set(this.logq);
+      }
+      const kern = this.kernel;
+      if (kern !== null) {
+        kern.image.set(images.subarray(offset, offset + pixels));
+        rng.exportState(kern.rng);
+        this.wasmRaster ??= { steps: this.steps, start: kern.start, inputs: kern.inputs, count: 0 };
+        this.wasmRaster.count = kern.encode();
+        rng.importState(kern.rng);
+        return this.wasmRaster;
+      }
+    }
     const T = this.steps;
     const logq = this.logq;
     let n = 0;

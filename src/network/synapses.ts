@@ -11,6 +11,7 @@ import { createReadKernels, type ReadKernels } from '../crossbar/kernels';
 import type { Crossbar } from '../crossbar/crossbar';
 import { offsetCoefficients, createMapping, type WeightMapping } from '../crossbar/mapping';
 import { fail } from '../core/validate';
+import { softmaxDraw } from './softmax';
 
 /** What the network and the learning rules need from a weight store. */
 export interface Synapses {
@@ -21,6 +22,19 @@ export interface Synapses {
   readonly frozen: Uint8Array;
   /** out[k] = Σ over the `count` active inputs `idx` of w(i, k). */
   sumActive(idx: Int32Array, count: number, out: Float64Array): void;
+  /**
+   * One output spike's winner: u = sumActive(idx, count), then the winner of
+   * softmax(u + bias + biasOffset) for the uniform u01 (see softmaxDraw). `u` is scratch of
+   * length outputs. Fused in WebAssembly when available, with identical results.
+   */
+  drawWinner(
+    idx: Int32Array,
+    count: number,
+    bias: Float64Array,
+    biasOffset: number,
+    u01: number,
+    u: Float64Array,
+  ): number;
   /** Weight of synapse (input i, output k). */
   weight(i: number, k: number): number;
   /** Every weight, row-major inputs × outputs. */
@@ -41,18 +55,37 @@ export class IdealSynapses implements Synapses {
   /** The weights, row-major (lives in the kernel's memory). */
   readonly w: Float32Array;
 
-  constructor(inputs: number, outputs: number, wMin = -1, wMax = 1) {
+  /** `simd: false` forces the plain-JS kernels (the reference). */
+  constructor(inputs: number, outputs: number, wMin = -1, wMax = 1, simd = true) {
     this.inputs = inputs;
     this.outputs = outputs;
     this.wMin = wMin;
     this.wMax = wMax;
-    this.kernels = createReadKernels(inputs, outputs);
+    this.kernels = createReadKernels(inputs, outputs, { simd });
     this.w = this.kernels.g;
-    this.frozen = new Uint8Array(inputs * outputs);
+    this.frozen = this.kernels.train?.mask ?? new Uint8Array(inputs * outputs);
   }
 
   sumActive(idx: Int32Array, count: number, out: Float64Array): void {
     this.kernels.sumRows(idx, count, out);
+  }
+
+  drawWinner(
+    idx: Int32Array,
+    count: number,
+    bias: Float64Array,
+    biasOffset: number,
+    u01: number,
+    u: Float64Array,
+  ): number {
+    const tk = this.kernels.train;
+    if (tk === null) {
+      this.sumActive(idx, count, u);
+      return softmaxDraw(u, bias, biasOffset, u01);
+    }
+    tk.idx.set(count === idx.length ? idx : idx.subarray(0, count));
+    tk.bias.set(bias);
+    return tk.spikeWinner(count, 0, 0, 0, 0, biasOffset, u01);
   }
 
   weight(i: number, k: number): number {
@@ -106,6 +139,28 @@ export class DeviceSynapses implements Synapses {
     const s = this.b / this.vRead;
     const base = this.a * count;
     for (let k = 0; k < out.length; k++) out[k] = base + s * out[k]!;
+  }
+
+  drawWinner(
+    idx: Int32Array,
+    count: number,
+    bias: Float64Array,
+    biasOffset: number,
+    u01: number,
+    u: Float64Array,
+  ): number {
+    const xbar = this.crossbar;
+    const tk = xbar.kernels.train;
+    if (tk === null) {
+      this.sumActive(idx, count, u);
+      return softmaxDraw(u, bias, biasOffset, u01);
+    }
+    tk.idx.set(count === idx.length ? idx : idx.subarray(0, count));
+    tk.bias.set(bias);
+    const s = this.b / this.vRead;
+    const winner = tk.spikeWinner(count, 1, this.a, s, this.vRead, biasOffset, u01);
+    xbar.countSpikeRead(count, tk.readSum());
+    return winner;
   }
 
   weight(i: number, k: number): number {

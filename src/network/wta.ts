@@ -63,7 +63,6 @@ export class WtaLayer {
     const { start, inputs } = raster;
     const win = this.window;
     const u = this.u;
-    const K = this.outputs;
     const N = this.inputs;
     let fed = 0; // steps of input already applied
     let spikes = 0;
@@ -75,29 +74,9 @@ export class WtaLayer {
       let n = 0;
       const since = t - win;
       for (let i = 0; i < N; i++) if (last[i]! > since) this.active[n++] = i;
-      syn.sumActive(this.active, n, u);
-      let max = -Infinity;
-      for (let k = 0; k < K; k++) {
-        const v = u[k]! + bias[k]! + biasOffset;
-        u[k] = v;
-        if (v > max) max = v;
-      }
-      let sum = 0;
-      for (let k = 0; k < K; k++) {
-        const e = Math.exp(u[k]! - max);
-        u[k] = e;
-        sum += e;
-      }
-      const r = rng.float() * sum;
-      let acc = 0;
-      let winner = K - 1;
-      for (let k = 0; k < K; k++) {
-        acc += u[k]!;
-        if (r < acc) {
-          winner = k;
-          break;
-        }
-      }
+      // The stream draws nothing else between here and the winner, so drawing the uniform
+      // first gives the same winners as drawing it after the exps.
+      const winner = syn.drawWinner(this.active, n, bias, biasOffset, rng.float(), u);
       spikes++;
       if (counts !== null) counts[winner]++;
       if (onSpike !== null) onSpike(winner, this.active, n, t);

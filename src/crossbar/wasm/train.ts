@@ -1,0 +1,451 @@
+// AssemblyScript source for the per-spike work of training, compiled together with ./read.ts and
+// ./pulse.ts into one module by `npm run build:wasm`, so it works on the same memory and the same
+// row-major inputs × outputs float32 matrix as the gather. The host (../kernels.ts) lays out the
+// scratch vectors and binds them once (`bindTrain`); nothing is bounds-checked here.
+//
+// Every kernel computes exactly what its JS reference computes (src/network/softmax.ts,
+// src/learning/stdp.ts), with the same float64 operations in the same order, so training gives
+// bit-identical results on either path:
+// - `spikeWinner`: the gather of the active rows (./read.ts), the read transform of the weight
+//   store, the softmax over u_k − max with V8's own exp (fdlibm's, reproduced here: two lanes at
+//   a time for arguments in [−707, −1.04], which is nearly all of them, and scalar elsewhere),
+//   the sequential sum and the cumulative winner draw for a uniform the host drew;
+// - `stdpIdeal`: the float STDP of one output's column;
+// - `devicePulses`: the device rule's pulse counts for one column, drawn from the host's
+//   `pulses` stream (xoshiro128** as Rng.uint32, logarithms through the host's Math.log).
+import { sumRows } from './read';
+
+// @ts-ignore: decorator
+@external("env", "log")
+declare function hostLog(x: f64): f64;
+
+const TWO_M32: f64 = 2.3283064365386963e-10; // 2^-32
+
+// Binding (see bindTrain).
+let gB: usize = 0;
+let rowsB: i32 = 0;
+let colsB: i32 = 0;
+let idxB: usize = 0;
+let outB: usize = 0;
+let uB: usize = 0;
+let biasB: usize = 0;
+let maskB: usize = 0;
+let flagsB: usize = 0;
+let pulsesB: usize = 0;
+let rngB: usize = 0;
+/** Σ of the column currents of the last device read (the host's energy figure). */
+let readSumG: f64 = 0;
+/** LTD updates of the last stdp call (its LTP count is returned). */
+let ltdG: i32 = 0;
+
+/**
+ * Bind this instance to one matrix g (rows × cols f32) and its scratch: idx (i32 × rows), out
+ * (f32 × cols), u and bias (f64 × cols), the frozen mask (u8 × rows·cols), flags (u8 × rows),
+ * pulse counts (i8 × rows) and a generator state (4 × i32).
+ */
+export function bindTrain(
+  g: usize, rows: i32, cols: i32, idx: usize, out: usize, u: usize, bias: usize,
+  mask: usize, flags: usize, pulses: usize, rng: usize,
+): void {
+  gB = g;
+  rowsB = rows;
+  colsB = cols;
+  idxB = idx;
+  outB = out;
+  uB = u;
+  biasB = bias;
+  maskB = mask;
+  flagsB = flags;
+  pulsesB = pulses;
+  rngB = rng;
+}
+
+/** The read sum of the last `spikeWinner` with a device read. */
+export function readSum(): f64 {
+  return readSumG;
+}
+
+/** The LTD count of the last `stdpIdeal` or `devicePulses`. */
+export function ltdCount(): i32 {
+  return ltdG;
+}
+
+// fdlibm's e_exp.c constants (V8's Math.exp is fdlibm's).
+const LN2_HI: f64 = 6.93147180369123816490e-01;
+const LN2_LO: f64 = 1.90821492927058770002e-10;
+const INV_LN2: f64 = 1.44269504088896338700e+00;
+const P1: f64 = 1.66666666666666019037e-01;
+const P2: f64 = -2.77777777770155933842e-03;
+const P3: f64 = 6.61375632143793436117e-05;
+const P4: f64 = -1.65339022054652515390e-06;
+const P5: f64 = 4.13813679705723846039e-08;
+const TWO_M1000: f64 = 9.33263618503218878990e-302;
+
+/** fdlibm's exp as V8 has it (Math.exp, with exp(1) = Math.E), every branch, bit for bit. */
+export function expFdlibm(x: f64): f64 {
+  const bits = reinterpret<u64>(x);
+  let hx = <u32>(bits >> 32);
+  const xsb = <i32>(hx >> 31);
+  hx &= 0x7fffffff;
+  let hi: f64 = 0;
+  let lo: f64 = 0;
+  let k: i32 = 0;
+  if (hx >= 0x40862e42) {
+    if (hx >= 0x7ff00000) {
+      if ((<u32>bits | (hx & 0xfffff)) != 0) return x + x; // NaN
+      return xsb == 0 ? x : 0; // exp(±inf) = inf, 0
+    }
+    if (x > 7.09782712893383973096e+02) return Infinity;
+    if (x < -7.45133219101941108420e+02) return 0;
+  }
+  if (hx > 0x3fd62e42) {
+    if (hx < 0x3ff0a2b2) {
+      if (x == 1.0) return 2.718281828459045; // V8 returns Math.E here (fdlibm is 1 ulp off)
+      hi = xsb == 0 ? x - LN2_HI : x + LN2_HI;
+      lo = xsb == 0 ? LN2_LO : -LN2_LO;
+      k = 1 - xsb - xsb;
+    } else {
+      k = <i32>(INV_LN2 * x + (xsb == 0 ? 0.5 : -0.5));
+      const t = <f64>k;
+      hi = x - t * LN2_HI;
+      lo = t * LN2_LO;
+    }
+    x = hi - lo;
+  } else if (hx < 0x3e300000) {
+    return 1 + x;
+  } else {
+    k = 0;
+  }
+  const t = x * x;
+  const c = x - t * (P1 + t * (P2 + t * (P3 + t * (P4 + t * P5))));
+  if (k == 0) return 1 - ((x * c) / (c - 2.0) - x);
+  const y = 1 - ((lo - (x * c) / (2.0 - c)) - hi);
+  if (k >= -1021) {
+    if (k == 1024) return y * 2.0 * 8.98846567431158e307;
+    return y * reinterpret<f64>(<u64>(0x3ff + k) << 52);
+  }
+  return y * reinterpret<f64>(<u64>(0x3ff + k + 1000) << 52) * TWO_M1000;
+}
+
+/**
+ * fdlibm's exp for two arguments in [−707, −1.04] (its general branch, k = trunc(x/ln2 − 0.5)
+ * in [−1021, −2]): the same operations in the same order, two lanes at a time.
+ */
+// @ts-ignore: decorator
+@inline function exp2Lanes(x: v128): v128 {
+  const kf = f64x2.trunc(f64x2.add(f64x2.mul(f64x2.splat(INV_LN2), x), f64x2.splat(-0.5)));
+  const hi = f64x2.sub(x, f64x2.mul(kf, f64x2.splat(LN2_HI)));
+  const lo = f64x2.mul(kf, f64x2.splat(LN2_LO));
+  const r = f64x2.sub(hi, lo);
+  const t = f64x2.mul(r, r);
+  let p = f64x2.add(f64x2.splat(P4), f64x2.mul(t, f64x2.splat(P5)));
+  p = f64x2.add(f64x2.splat(P3), f64x2.mul(t, p));
+  p = f64x2.add(f64x2.splat(P2), f64x2.mul(t, p));
+  p = f64x2.add(f64x2.splat(P1), f64x2.mul(t, p));
+  const c = f64x2.sub(r, f64x2.mul(t, p));
+  const q = f64x2.div(f64x2.mul(r, c), f64x2.sub(f64x2.splat(2.0), c));
+  const y = f64x2.sub(f64x2.splat(1), f64x2.sub(f64x2.sub(lo, q), hi));
+  const ki = i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(kf));
+  const twopk = i64x2.shl(i64x2.add(ki, i64x2.splat(0x3ff)), 52);
+  return f64x2.mul(y, twopk);
+}
+
+/**
+ * One output spike: u_k = read of the `count` active rows listed at idx (+ the weight store's
+ * transform), plus bias[k] + biasOffset; then the winner of softmax(u) for the uniform `u01`.
+ * `device` 0: u_k = Σ g (ideal weights). 1: o_k = (Σ g)·vr, u_k = a·count + s·o_k, and Σ o_k is
+ * kept for `readSum`. Leaves exp(u_k − max) in u. Exactly the JS reference (softmaxDraw).
+ */
+export function spikeWinner(
+  count: i32, device: i32, a: f64, s: f64, vr: f64, biasOffset: f64, u01: f64,
+): i32 {
+  const K = colsB;
+  sumRows(gB, K, idxB, count, outB);
+  const u = uB;
+  const bias = biasB;
+  const out = outB;
+  let max = -Infinity;
+  if (device != 0) {
+    const base = a * <f64>count;
+    let sum: f64 = 0;
+    for (let k = 0; k < K; k++) {
+      const o = <f64>load<f32>(out + (<usize>k << 2)) * vr;
+      sum += o;
+      const v = base + s * o + load<f64>(bias + (<usize>k << 3)) + biasOffset;
+      store<f64>(u + (<usize>k << 3), v);
+      if (v > max) max = v;
+    }
+    readSumG = sum;
+  } else {
+    for (let k = 0; k < K; k++) {
+      const v = <f64>load<f32>(out + (<usize>k << 2)) + load<f64>(bias + (<usize>k << 3)) + biasOffset;
+      store<f64>(u + (<usize>k << 3), v);
+      if (v > max) max = v;
+    }
+  }
+  // exp(u_k − max), two at a time where both arguments are in the vector branch's range, and
+  // their sum in index order.
+  let sum: f64 = 0;
+  const mx = f64x2.splat(max);
+  const lowV = f64x2.splat(-707.0);
+  const highV = f64x2.splat(-1.04);
+  const K2 = K & ~1;
+  let k = 0;
+  for (; k < K2; k += 2) {
+    const p = u + (<usize>k << 3);
+    const x = f64x2.sub(v128.load(p), mx);
+    let e: v128;
+    if (i64x2.all_true(v128.and(f64x2.ge(x, lowV), f64x2.le(x, highV)))) e = exp2Lanes(x);
+    else
+      e = f64x2.replace_lane(
+        f64x2.splat(expFdlibm(f64x2.extract_lane(x, 0))), 1, expFdlibm(f64x2.extract_lane(x, 1)),
+      );
+    v128.store(p, e);
+    sum += f64x2.extract_lane(e, 0);
+    sum += f64x2.extract_lane(e, 1);
+  }
+  for (; k < K; k++) {
+    const p = u + (<usize>k << 3);
+    const e = expFdlibm(load<f64>(p) - max);
+    store<f64>(p, e);
+    sum += e;
+  }
+  const r = u01 * sum;
+  let acc: f64 = 0;
+  for (k = 0; k < K; k++) {
+    acc += load<f64>(u + (<usize>k << 3));
+    if (r < acc) return k;
+  }
+  return K - 1;
+}
+
+/** flags[i] = 1 for the `count` rows listed at idx, 0 elsewhere. */
+function setFlags(count: i32): void {
+  memory.fill(flagsB, 0, <usize>rowsB);
+  for (let j = 0; j < count; j++) store<u8>(flagsB + <usize>load<i32>(idxB + (<usize>j << 2)), 1);
+}
+
+/**
+ * The ideal rule on column k for the `count` active rows listed at idx: LTP
+ * w + η(c·exp(−w) − 1) on active rows, LTD w − η elsewhere, clipped to [wMin, wMax], frozen cells
+ * skipped. Returns the LTP count (LTD in `ltdCount`). Exactly IdealStdp.update.
+ */
+export function stdpIdeal(k: i32, count: i32, eta: f64, c: f64, wMin: f64, wMax: f64): i32 {
+  setFlags(count);
+  const N = rowsB;
+  const step = <usize>colsB;
+  let ltp = 0;
+  let ltd = 0;
+  let j = <usize>k;
+  for (let i = 0; i < N; i++, j += step) {
+    if (load<u8>(maskB + j) != 0) continue;
+    const p = gB + (j << 2);
+    const x = <f64>load<f32>(p);
+    let y: f64;
+    if (load<u8>(flagsB + <usize>i) != 0) {
+      y = x + eta * (c * expFdlibm(-x) - 1);
+      ltp++;
+    } else {
+      y = x - eta;
+      ltd++;
+    }
+    store<f32>(p, <f32>(y < wMin ? wMin : y > wMax ? wMax : y));
+  }
+  ltdG = ltd;
+  return ltp;
+}
+
+/** xoshiro128** on the bound generator state in memory: Rng.uint32. */
+// @ts-ignore: decorator
+@inline function nextU32(): u32 {
+  const s0 = load<i32>(rngB);
+  const s1 = load<i32>(rngB, 4);
+  const s2 = load<i32>(rngB, 8);
+  const s3 = load<i32>(rngB, 12);
+  const r = rotl<i32>(s1 * 5, 7) * 9;
+  const t = s1 << 9;
+  const n2 = s2 ^ s0;
+  const n3 = s3 ^ s1;
+  store<i32>(rngB, s0 ^ n3);
+  store<i32>(rngB, s1 ^ n2, 4);
+  store<i32>(rngB, n2 ^ t, 8);
+  store<i32>(rngB, rotl<i32>(n3, 11), 12);
+  return <u32>r;
+}
+
+/**
+ * The device rule's pulse counts for column k (exactly DeviceStdp.update before its pulseColumn):
+ * into the pulses scratch, +n for the active rows listed at idx, −n elsewhere, 0 for frozen
+ * cells, with n = base + Bernoulli(frac) drawn per cell (capped at 127); when base is 0, only
+ * the cells picked by geometric gaps (logq = ln(1 − frac)) get one pulse. Returns the LTP count
+ * (LTD in `ltdCount`): every unfrozen cell, as the peer counts updates.
+ */
+export function devicePulses(k: i32, count: i32, base: i32, frac: f64, logq: f64): i32 {
+  setFlags(count);
+  const N = rowsB;
+  const step = <usize>colsB;
+  const p = pulsesB;
+  let ltp = 0;
+  let ltd = 0;
+  if (base == 0) {
+    memory.fill(p, 0, <usize>N);
+    // Positions as float64, as in JS: a gap can exceed the i32 range when frac is tiny.
+    const n = <f64>N;
+    let x: f64 = frac > 0 ? Math.floor(hostLog((<f64>nextU32() + 0.5) * TWO_M32) / logq) : n;
+    while (x < n) {
+      const i = <i32>x;
+      if (load<u8>(maskB + <usize>i * step + <usize>k) == 0)
+        store<i8>(p + <usize>i, load<u8>(flagsB + <usize>i) != 0 ? 1 : -1);
+      x += 1 + Math.floor(hostLog((<f64>nextU32() + 0.5) * TWO_M32) / logq);
+    }
+    let j = <usize>k;
+    for (let i = 0; i < N; i++, j += step) {
+      if (load<u8>(maskB + j) != 0) continue;
+      if (load<u8>(flagsB + <usize>i) != 0) ltp++;
+      else ltd++;
+    }
+  } else {
+    let j = <usize>k;
+    for (let i = 0; i < N; i++, j += step) {
+      if (load<u8>(maskB + j) != 0) {
+        store<i8>(p + <usize>i, 0);
+        continue;
+      }
+      let n = base + (<f64>nextU32() * TWO_M32 < frac ? 1 : 0);
+      if (n > 127) n = 127;
+      if (load<u8>(flagsB + <usize>i) != 0) {
+        store<i8>(p + <usize>i, <i8>n);
+        ltp++;
+      } else {
+        store<i8>(p + <usize>i, <i8>-n);
+        ltd++;
+      }
+    }
+  }
+  ltdG = ltd;
+  return ltp;
+}
+
+// fdlibm's e_log.c constants (V8's Math.log is fdlibm's).
+const LN2_HI_L: f64 = 6.93147180369123816490e-01;
+const LN2_LO_L: f64 = 1.90821492927058770002e-10;
+const TWO54: f64 = 1.80143985094819840000e+16;
+const LG1: f64 = 6.666666666666735130e-01;
+const LG2: f64 = 3.999999999940941908e-01;
+const LG3: f64 = 2.857142874366239149e-01;
+const LG4: f64 = 2.222219843214978396e-01;
+const LG5: f64 = 1.818357216161805012e-01;
+const LG6: f64 = 1.531383769920937332e-01;
+const LG7: f64 = 1.479819860511658591e-01;
+
+/** fdlibm's log as V8 has it (Math.log), every branch, bit for bit. */
+export function logFdlibm(x: f64): f64 {
+  let bits = reinterpret<u64>(x);
+  let hx = <i32>(bits >> 32);
+  const lx = <u32>bits;
+  let k: i32 = 0;
+  if (hx < 0x00100000) {
+    if (((hx & 0x7fffffff) | lx) == 0) return -Infinity;
+    if (hx < 0) return NaN;
+    k -= 54;
+    x *= TWO54;
+    bits = reinterpret<u64>(x);
+    hx = <i32>(bits >> 32);
+  }
+  if (hx >= 0x7ff00000) return x + x;
+  k += (hx >> 20) - 1023;
+  hx &= 0x000fffff;
+  const i0 = (hx + 0x95f64) & 0x100000;
+  x = reinterpret<f64>((<u64>(hx | (i0 ^ 0x3ff00000)) << 32) | (bits & 0xffffffff));
+  k += i0 >> 20;
+  const f = x - 1.0;
+  if ((0x000fffff & (2 + hx)) < 3) {
+    if (f == 0) {
+      if (k == 0) return 0;
+      const dk = <f64>k;
+      return dk * LN2_HI_L + dk * LN2_LO_L;
+    }
+    const R = f * f * (0.5 - 0.33333333333333333 * f);
+    if (k == 0) return f - R;
+    const dk = <f64>k;
+    return dk * LN2_HI_L - ((R - dk * LN2_LO_L) - f);
+  }
+  const s = f / (2.0 + f);
+  const dk = <f64>k;
+  const z = s * s;
+  let i = hx - 0x6147a;
+  const w = z * z;
+  const j = 0x6b851 - hx;
+  const t1 = w * (LG2 + w * (LG4 + w * LG6));
+  const t2 = z * (LG1 + w * (LG3 + w * (LG5 + w * LG7)));
+  i |= j;
+  const R = t2 + t1;
+  if (i > 0) {
+    const hfsq = 0.5 * f * f;
+    if (k == 0) return f - (hfsq - s * (hfsq + R));
+    return dk * LN2_HI_L - ((hfsq - (s * (hfsq + R) + dk * LN2_LO_L)) - f);
+  }
+  if (k == 0) return f - s * (f - R);
+  return dk * LN2_HI_L - ((s * (f - R) - dk * LN2_LO_L) - f);
+}
+
+/**
+ * Poisson encoding of one image (exactly PoissonEncoder.encode): for each of the `pixels` bytes
+ * at img with a non-zero value v, spike steps by geometric gaps floor(ln U / logq[v]) below T,
+ * U = (uint32 + 0.5)·2^−32 from the generator state at rng; then a stable counting sort by step
+ * into start (T + 1 entries) and inputs, with tmpT, tmpI and fill (T entries) as scratch (room
+ * for pixels·T spikes). Returns the spike count.
+ */
+export function encode(
+  img: usize, pixels: i32, T: i32, logq: usize, rng: usize,
+  tmpT: usize, tmpI: usize, inputs: usize, start: usize, fill: usize,
+): i32 {
+  let s0 = load<i32>(rng);
+  let s1 = load<i32>(rng, 4);
+  let s2 = load<i32>(rng, 8);
+  let s3 = load<i32>(rng, 12);
+  const steps = <f64>T;
+  let n: usize = 0;
+  for (let i = 0; i < pixels; i++) {
+    const v = <usize>load<u8>(img + <usize>i);
+    if (v == 0) continue;
+    const lq = load<f64>(logq + (v << 3));
+    let t: f64 = -1; // the first draw is the steps before the first spike
+    for (;;) {
+      const r = rotl<i32>(s1 * 5, 7) * 9;
+      const sh = s1 << 9;
+      const n2 = s2 ^ s0;
+      const n3 = s3 ^ s1;
+      s1 = s1 ^ n2;
+      s0 = s0 ^ n3;
+      s2 = n2 ^ sh;
+      s3 = rotl<i32>(n3, 11);
+      t += 1 + Math.floor(logFdlibm((<f64>(<u32>r) + 0.5) * TWO_M32) / lq);
+      if (!(t < steps)) break;
+      store<i32>(tmpT + (n << 2), <i32>t);
+      store<i32>(tmpI + (n << 2), i);
+      n++;
+    }
+  }
+  store<i32>(rng, s0);
+  store<i32>(rng, s1, 4);
+  store<i32>(rng, s2, 8);
+  store<i32>(rng, s3, 12);
+  memory.fill(start, 0, (<usize>T + 1) << 2);
+  for (let q: usize = 0; q < n; q++) {
+    const p = start + ((<usize>load<i32>(tmpT + (q << 2)) + 1) << 2);
+    store<i32>(p, load<i32>(p) + 1);
+  }
+  for (let t = 0; t < T; t++) {
+    const p = start + (<usize>t << 2);
+    store<i32>(p + 4, load<i32>(p + 4) + load<i32>(p));
+  }
+  memory.copy(fill, start, <usize>T << 2);
+  for (let q: usize = 0; q < n; q++) {
+    const p = fill + (<usize>load<i32>(tmpT + (q << 2)) << 2);
+    const at = load<i32>(p);
+    store<i32>(p, at + 1);
+    store<i32>(inputs + (<usize>at << 2), load<i32>(tmpI + (q << 2)));
+  }
+  return <i32>n;
+}

@@ -1,0 +1,293 @@
+// The per-spike training kernels in WebAssembly (src/crossbar/wasm/train.ts) against their JS
+// references: the softmax winner draw (src/network/softmax.ts after the store's gather) and both
+// STDP rules (LearningRule.update, on a plain-JS store, `simd: false`). Seeded random weights,
+// masks, active lists, biases and learning rates must give the same winners, bit-identical
+// weights or conductances, the same counts, energy events and generator states. And the draw's
+// distribution must match exact softmax sampling (chi-square).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRng, type Rng } from '../../src/core/rng';
+import { createCrossbar, type EnergySink } from '../../src/crossbar/crossbar';
+import { isSimdAvailable, type EncoderKernel } from '../../src/crossbar/kernels';
+import { createPoissonEncoder } from '../../src/network/encoding';
+import { DeviceSynapses, IdealSynapses } from '../../src/network/synapses';
+import { softmaxDraw } from '../../src/network/softmax';
+import { DeviceStdp, IdealStdp, type UpdateCounts } from '../../src/learning/stdp';
+
+const skip = isSimdAvailable() ? false : 'WebAssembly SIMD is not available here';
+
+type Event = [string, string, number, number];
+
+function sink(): EnergySink & { events: Event[] } {
+  const events: Event[] = [];
+  return { events, record: (k, p, c, j) => void events.push([k, p, c, j]) };
+}
+
+/** `count` distinct inputs out of n, in random order. */
+function activeList(rng: Rng, n: number, count: number): Int32Array {
+  return Int32Array.from(rng.permutation(n).subarray(0, count));
+}
+
+function randomBias(rng: Rng, K: number, spread: number): Float64Array {
+  return Float64Array.from({ length: K }, () => rng.uniform(-spread, spread));
+}
+
+test('fdlibm exp in WebAssembly equals Math.exp bit for bit', { skip }, () => {
+  const tk = new IdealSynapses(2, 2).kernels.train!;
+  const rng = createRng(11);
+  const special = [
+    0,
+    -0,
+    1e-300,
+    -1e-300,
+    2 ** -29,
+    -(2 ** -29),
+    0.3465735902799726,
+    -0.3465735902799727,
+    1.0397207708399179,
+    -1.0397207708399179,
+    -1.04,
+    -707,
+    -707.01,
+    -708.4,
+    -709,
+    -745.1332191019411,
+    -745.2,
+    -746,
+    709.78,
+    709.79,
+    1,
+    -1,
+    Infinity,
+    -Infinity,
+    42.5,
+    -42.5,
+  ];
+  for (const x of special) assert.ok(Object.is(tk.expFdlibm(x), Math.exp(x)), `exp(${x})`);
+  assert.ok(Number.isNaN(tk.expFdlibm(NaN)));
+  for (let j = 0; j < 200_000; j++) {
+    const scale = [1, 2, 60, 800][j & 3]!;
+    const x = rng.uniform(-scale, j % 5 === 0 ? scale : 0);
+    const got = tk.expFdlibm(x);
+    if (got !== Math.exp(x)) assert.fail(`exp(${x}): ${got} ≠ ${Math.exp(x)}`);
+  }
+});
+
+// The reference reads through the same SIMD gather (sumActive): the JS gather accumulates in
+// float64 rather than float32, so its sums differ in the last bits (test/crossbar/kernels.test.ts).
+test(
+  'the fused WebAssembly softmax draw equals the gather + softmaxDraw reference',
+  { skip },
+  () => {
+    const N = 37;
+    const K = 23; // odd: the kernel's scalar tail
+    const rng = createRng(5);
+    for (const [device, spread] of [
+      [false, 3],
+      [false, 400], // exp arguments below −707 and the scalar branches
+      [true, 3],
+    ] as const) {
+      let wasm: IdealSynapses | DeviceSynapses;
+      let js: IdealSynapses | DeviceSynapses;
+      const ledgers = [sink(), sink()];
+      if (device) {
+        const make = (simd: boolean, i: number) =>
+          new DeviceSynapses(
+            createCrossbar({ rows: N, cols: K, seed: 3, simd, ledger: ledgers[i] }),
+          );
+        wasm = make(true, 0);
+        js = make(true, 1);
+        for (let i = 0; i < N; i++)
+          for (let k = 0; k < K; k++) {
+            const w = rng.uniform(-1, 1);
+            wasm.setWeight(i, k, w);
+            js.setWeight(i, k, w);
+          }
+      } else {
+        wasm = new IdealSynapses(N, K);
+        js = new IdealSynapses(N, K);
+        for (let j = 0; j < N * K; j++) wasm.w[j] = js.w[j] = rng.uniform(-spread, spread) / 10;
+      }
+      assert.ok(device || (wasm as IdealSynapses).kernels.train !== null);
+      const uW = new Float64Array(K);
+      const uJ = new Float64Array(K);
+      const winners = new Set<number>();
+      for (let trial = 0; trial < 3000; trial++) {
+        const count = rng.int(N + 1);
+        const idx = activeList(rng, N, count);
+        const bias = randomBias(rng, K, spread);
+        const offset = rng.uniform(-5, 5);
+        const u01 = trial % 50 === 0 ? 0.9999999997671694 : rng.float();
+        const a = wasm.drawWinner(idx, count, bias, offset, u01, uW);
+        js.sumActive(idx, count, uJ);
+        const b = softmaxDraw(uJ, bias, offset, u01);
+        assert.equal(a, b, `trial ${trial}`);
+        winners.add(a);
+      }
+      assert.ok(winners.size > K / 2, `winners vary (${winners.size})`);
+      assert.deepEqual(ledgers[0]!.events, ledgers[1]!.events);
+    }
+  },
+);
+
+test('the WebAssembly ideal STDP update equals IdealStdp.update bit for bit', { skip }, () => {
+  const N = 41;
+  const K = 17;
+  const rng = createRng(8);
+  const wasm = new IdealSynapses(N, K);
+  const js = new IdealSynapses(N, K, -1, 1, false);
+  for (let j = 0; j < N * K; j++) wasm.w[j] = js.w[j] = rng.uniform(-1.2, 1.2);
+  for (let j = 0; j < N * K; j++) if (rng.float() < 0.2) wasm.frozen[j] = js.frozen[j] = 1;
+  const ruleW = new IdealStdp(wasm, Math.E);
+  const ruleJ = new IdealStdp(js, Math.E);
+  const cW: UpdateCounts = { ltp: 0, ltd: 0 };
+  const cJ: UpdateCounts = { ltp: 0, ltd: 0 };
+  const flags = new Uint8Array(N);
+  for (let trial = 0; trial < 400; trial++) {
+    const k = rng.int(K);
+    const count = rng.int(N + 1);
+    const idx = activeList(rng, N, count);
+    const eta = [0.5, 0.02, 1e-4][trial % 3]!;
+    ruleW.updateActive(k, idx, count, eta, cW);
+    // The reference: update() with flags.
+    for (let j = 0; j < count; j++) flags[idx[j]!] = 1;
+    ruleJ.update(k, flags, eta, cJ);
+    flags.fill(0);
+  }
+  assert.deepEqual(cW, cJ);
+  assert.ok(cW.ltp > 0 && cW.ltd > 0);
+  assert.deepEqual(
+    new Uint32Array(wasm.w.buffer, wasm.w.byteOffset, N * K),
+    new Uint32Array(js.w.buffer, js.w.byteOffset, N * K),
+  );
+});
+
+test('the WebAssembly device STDP pulses equal DeviceStdp.update bit for bit', { skip }, () => {
+  const N = 29;
+  const K = 13;
+  const rng = createRng(9);
+  const ledgers = [sink(), sink()];
+  const make = (simd: boolean, i: number) =>
+    new DeviceSynapses(createCrossbar({ rows: N, cols: K, seed: 4, simd, ledger: ledgers[i] }));
+  const wasm = make(true, 0);
+  const js = make(false, 1);
+  for (let i = 0; i < N; i++)
+    for (let k = 0; k < K; k++) {
+      const w = rng.uniform(-1, 1);
+      wasm.setWeight(i, k, w);
+      js.setWeight(i, k, w);
+      if (rng.float() < 0.15) wasm.frozen[i * K + k] = js.frozen[i * K + k] = 1;
+    }
+  const ruleW = new DeviceStdp(wasm, createRng(2).stream('pulses'));
+  const streamJ = createRng(2).stream('pulses');
+  const ruleJ = new DeviceStdp(js, streamJ);
+  const cW: UpdateCounts = { ltp: 0, ltd: 0 };
+  const cJ: UpdateCounts = { ltp: 0, ltd: 0 };
+  const flags = new Uint8Array(N);
+  const etaDev = ruleW.etaDevice;
+  for (let trial = 0; trial < 300; trial++) {
+    const k = rng.int(K);
+    const count = rng.int(N + 1);
+    const idx = activeList(rng, N, count);
+    // base 0 (geometric gaps, including a tiny fraction), base 1–3, and the 127-pulse cap.
+    const eta = etaDev * [0.3, 1e-12, 0, 1.7, 3.2, 300][trial % 6]!;
+    ruleW.updateActive(k, idx, count, eta, cW);
+    for (let j = 0; j < count; j++) flags[idx[j]!] = 1;
+    ruleJ.update(k, flags, eta, cJ);
+    flags.fill(0);
+  }
+  assert.deepEqual(cW, cJ);
+  const gW = wasm.crossbar.g;
+  const gJ = js.crossbar.g;
+  assert.deepEqual(
+    new Uint32Array(gW.buffer, gW.byteOffset, N * K),
+    new Uint32Array(gJ.buffer, gJ.byteOffset, N * K),
+  );
+  assert.deepEqual(wasm.crossbar.counters, js.crossbar.counters);
+  assert.deepEqual(ledgers[0]!.events, ledgers[1]!.events);
+  // The pulse stream advanced identically.
+  const sW = (ruleW as unknown as { rng: Rng }).rng.getState();
+  assert.deepEqual(sW, streamJ.getState());
+  assert.ok(wasm.crossbar.counters.setPulses > 0 && wasm.crossbar.counters.resetPulses > 0);
+});
+
+/** Pearson's chi-square of observed counts against expected probabilities. */
+function chiSquare(observed: Int32Array, p: Float64Array, n: number): number {
+  let x2 = 0;
+  for (let k = 0; k < p.length; k++) {
+    const e = n * p[k]!;
+    x2 += (observed[k]! - e) ** 2 / e;
+  }
+  return x2;
+}
+
+test('the softmax draw samples softmax(u): chi-square on a fixed seed', { skip }, () => {
+  // Logits as biases (no active inputs): probabilities from 0.4 % to 40 %.
+  const logits = Float64Array.of(0, 1.5, -2, 0.7, 3, -0.5, 2.2, 1, 2.9, -1);
+  const K = logits.length;
+  const syn = new IdealSynapses(3, K);
+  const exact = new Float64Array(K);
+  let z = 0;
+  for (let k = 0; k < K; k++) z += exact[k] = Math.exp(logits[k]!);
+  for (let k = 0; k < K; k++) exact[k]! /= z;
+  const n = 40_000;
+  const rng = createRng(2024);
+  const counts = new Int32Array(K);
+  const u = new Float64Array(K);
+  const none = new Int32Array(0);
+  for (let s = 0; s < n; s++) counts[syn.drawWinner(none, 0, logits, 0.37, rng.float(), u)]++;
+  // 99.9th percentile of chi-square with K − 1 = 9 degrees of freedom.
+  const critical = 27.88;
+  const x2 = chiSquare(counts, exact, n);
+  assert.ok(x2 < critical, `chi-square ${x2.toFixed(2)} ≥ ${critical}`);
+  // The test can fail: a draw at temperature 1.1 (a 10 % error in the logits) is rejected.
+  const warm = new Int32Array(K);
+  const scaled = logits.map((x) => x / 1.1);
+  const rng2 = createRng(2024);
+  for (let s = 0; s < n; s++) warm[softmaxDraw(new Float64Array(K), scaled, 0, rng2.float())]++;
+  assert.ok(chiSquare(warm, exact, n) > critical, 'a wrong distribution is rejected');
+});
+
+test('fdlibm log in WebAssembly equals Math.log bit for bit', { skip }, () => {
+  const enc = createPoissonEncoder({ rate: 200, steps: 4 });
+  enc.encode(new Uint8Array(3), 0, 3, createRng(1)); // makes the kernel
+  const kern = (enc as unknown as { kernel: EncoderKernel }).kernel;
+  const rng = createRng(12);
+  const special = [1, 0.5, 2, 1e-310, 5e-324, 0, -0, -1, Infinity, 1 + 2 ** -52, 1 - 2 ** -53];
+  for (const x of special) assert.ok(Object.is(kern.logFdlibm(x), Math.log(x)), `log(${x})`);
+  for (let j = 0; j < 200_000; j++) {
+    const x = j % 3 === 0 ? (rng.uint32() + 0.5) * 2 ** -32 : Math.exp(rng.uniform(-700, 700));
+    const got = kern.logFdlibm(x);
+    if (got !== Math.log(x)) assert.fail(`log(${x}): ${got} ≠ ${Math.log(x)}`);
+  }
+});
+
+test('the WebAssembly Poisson encoder equals the JS reference', { skip }, () => {
+  const pixels = 57;
+  for (const [rate, steps] of [
+    [200, 100],
+    [1000, 7],
+    [0.5, 300],
+  ] as const) {
+    const wasm = createPoissonEncoder({ rate, steps });
+    const js = createPoissonEncoder({ rate, steps });
+    js.simd = false;
+    const rngW = createRng(3);
+    const rngJ = createRng(3);
+    const imgRng = createRng(4);
+    const images = Uint8Array.from({ length: pixels * 20 }, () =>
+      imgRng.float() < 0.4 ? 0 : imgRng.int(256),
+    );
+    let spikes = 0;
+    for (let n = 0; n < 20; n++) {
+      const a = wasm.encode(images, n * pixels, pixels, rngW);
+      const b = js.encode(images, n * pixels, pixels, rngJ);
+      assert.equal(a.count, b.count);
+      assert.deepEqual(a.start, b.start);
+      assert.deepEqual(a.inputs.subarray(0, a.count), b.inputs.subarray(0, b.count));
+      spikes += a.count;
+    }
+    assert.deepEqual(rngW.getState(), rngJ.getState());
+    assert.ok(spikes > 0);
+  }
+});
