@@ -65,18 +65,21 @@ function drawnCells(maxCells: number | undefined): number {
  * alone, for the figure budget.
  *
  * @example
- * mapSize(map397x500, { view: 'fields' }); // 2 × 666 × 637 (+ 1 grid for frozen cells)
+ * mapSize(map397x500, { view: 'fields' }); // 2 × (666 × 637 + 4), 3 × with frozen cells
  */
 export function mapSize(map: MapData, view: MapView = {}): number {
+  // Per trace, besides its grids: an overlay's two-stop colour scale.
+  const extra = 4;
   if (view.view === 'fields' && map.fields) {
     const g = fieldGridSize(map.cols, map.fields.width, map.fields.height);
-    return g.W * g.H * (map.frozen ? 3 : 2);
+    return (g.W * g.H + extra) * (map.frozen ? 3 : 2);
   }
   const b = blockSize(map.rows, map.cols, view.maxCells ?? 512 * 512);
   const R = Math.ceil(map.rows / b);
   const C = Math.ceil(map.cols / b);
+  // Values, their other unit for the hover, and overlays for frozen, stuck-low, stuck-high.
   const grids = 2 + (map.frozen ? 1 : 0) + (map.stuck ? 2 : 0);
-  return grids * R * C + grids * (R + C);
+  return grids * (R * C + R + C + extra);
 }
 
 /** Grid of f × f block means of `values` (rows × cols), after `f` is applied to each value. */

@@ -114,16 +114,16 @@ export class Reader {
   /** An array of strings, at most `max` long. */
   strings(key: string, max: number | Limit): string[] {
     const v = checkLength(this.value[key], this.at(key), max, 'strings');
-    v.forEach((s, i) => {
-      if (typeof s !== 'string') fail(`${this.at(key)}[${i}]`, 'a string', s);
-    });
+    // Index loops, not forEach or map: those skip the holes of a sparse array.
+    for (let i = 0; i < v.length; i++)
+      if (typeof v[i] !== 'string') fail(`${this.at(key)}[${i}]`, 'a string', v[i]);
     return v as string[];
   }
 
   /** An array of objects, at most `max` long, each wrapped as a reader. */
   objects(key: string, max: number | Limit): Reader[] {
     const v = checkLength(this.value[key], this.at(key), max, 'objects');
-    return v.map((o, i) => Reader.of(o, `${this.at(key)}[${i}]`));
+    return Array.from({ length: v.length }, (_, i) => Reader.of(v[i], `${this.at(key)}[${i}]`));
   }
 
   /** The length of the array at `key`, or 0 when it is not an array (checked when read). */

@@ -99,6 +99,8 @@ export function readPayload(mime: string, data: unknown): Payload {
       );
     }
   }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new PayloadError(`The payload is not a JSON object: got ${describe(value)}.`);
   const r = Reader.of(value, '');
   if (r.raw('version') !== 1)
     throw new PayloadError(
