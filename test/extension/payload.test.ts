@@ -186,7 +186,7 @@ test('bad payloads: a readable error for each, never a throw', () => {
   // Huge sizes: refused before any allocation, naming the field, the value and the limit.
   err(
     parsePayload(CROSSBAR_MIME, { ...good, map: { ...good.map, rows: 1e9 } }),
-    /^map\.rows: 1,000,000,000; the renderer draws at most 65,536 per side \(limit SIDE\)$/,
+    /^map\.rows: expected an integer from 1 to 65536, got 1000000000; the renderer draws at most 65,536 per side \(limit SIDE\)$/,
   );
   err(
     parsePayload(CROSSBAR_MIME, { ...good, map: { ...good.map, rows: 0 } }),

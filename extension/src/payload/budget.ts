@@ -5,7 +5,7 @@
  * before anything is allocated, so a small hostile payload cannot make the page allocate
  * gigabytes. Exceeding one is a {@link PayloadError} that names the field, the value and the
  * limit, e.g. `map.receptiveFields: 1,024 fields of 1,024 × 1,024 pixels make a grid of
- * 1,075,840,000 cells; the renderer draws at most 2,097,152 grid cells (limit FIELD_GRID_CELLS)`.
+ * 1,075,774,401 cells; the renderer draws at most 2,097,152 grid cells (limit FIELD_GRID_CELLS)`.
  *
  * The values leave ample room for the largest payloads the kernel sends (kernel/display/*.ts):
  * the paper's 397 × 500 map with 500 receptive fields of 28 × 28, a 1024 × 1024 crossbar, a

@@ -95,7 +95,8 @@ export class Reader {
     if (typeof v !== 'number' || !Number.isInteger(v) || v < min)
       fail(this.at(key), `an integer from ${min} to ${hi}`, v);
     if (v > hi) {
-      if (typeof max !== 'number') overBudget(this.at(key), fmt(v), max);
+      const expected = `expected an integer from ${min} to ${hi}, got ${describe(v)}`;
+      if (typeof max !== 'number') overBudget(this.at(key), expected, max);
       fail(this.at(key), `an integer from ${min} to ${hi}`, v);
     }
     return v;
