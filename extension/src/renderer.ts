@@ -7,6 +7,7 @@ import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { Widget } from '@lumino/widgets';
 import type { Message } from '@lumino/messaging';
 import Plotly from 'plotly.js-dist-min';
+import { PayloadError, problemMessage } from './payload/error';
 import { parsePayload } from './payload/parse';
 import type { Payload } from './payload/types';
 import { availableUnits, figureFor, DARK, LIGHT, type MapView, type Theme } from './figures';
@@ -73,6 +74,7 @@ export class CbramRenderer extends Widget implements IRenderMime.IRenderer {
   async renderModel(model: IRenderMime.IMimeModel): Promise<void> {
     const parsed = parsePayload(this.mimeType, model.data[this.mimeType]);
     if (!parsed.ok) {
+      if (parsed.cause !== undefined) console.error('CBRAM Lab renderer:', parsed.cause);
       this.showError(parsed.error);
       return;
     }
@@ -107,9 +109,10 @@ export class CbramRenderer extends Widget implements IRenderMime.IRenderer {
       this.node.dataset.renderMs = (performance.now() - t0).toFixed(1);
       this.node.dataset.renderLive = String(this.live);
     } catch (e) {
-      this.showError(
-        `The figure could not be drawn: ${e instanceof Error ? e.message : String(e)}`,
-      );
+      // A budget check (a PayloadError, shown as it is), or a bug or plotly.js failing: said
+      // plainly, with the details in the console.
+      if (!(e instanceof PayloadError)) console.error('CBRAM Lab renderer:', e);
+      this.showError(problemMessage(e, 'drawing'));
     }
   }
 

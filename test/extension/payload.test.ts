@@ -183,10 +183,14 @@ test('bad payloads: a readable error for each, never a throw', () => {
     parsePayload(CROSSBAR_MIME, { ...good, map: { ...good.map, rows: '6' } }),
     /map\.rows: expected an integer from 1 to 65536, got "6"/,
   );
-  // Huge sizes: refused before any allocation.
+  // Huge sizes: refused before any allocation, naming the field, the value and the limit.
   err(
     parsePayload(CROSSBAR_MIME, { ...good, map: { ...good.map, rows: 1e9 } }),
-    /map\.rows: expected an integer from 1 to 65536, got 1000000000/,
+    /^map\.rows: expected an integer from 1 to 65536, got 1000000000; the renderer draws at most 65,536 per side \(limit SIDE\)$/,
+  );
+  err(
+    parsePayload(CROSSBAR_MIME, { ...good, map: { ...good.map, rows: 0 } }),
+    /^map\.rows: expected an integer from 1 to 65536, got 0$/,
   );
   const values = good.map.values as Record<string, unknown>;
   err(
@@ -194,8 +198,15 @@ test('bad payloads: a readable error for each, never a throw', () => {
       ...good,
       map: { ...good.map, rows: 60000, cols: 60000, values: { ...values, shape: [60000, 60000] } },
     }),
+    /^map: 60,000 × 60,000 is 3,600,000,000 cells; the renderer draws at most 16,777,216 map cells \(limit MAP_CELLS\)$/,
+  );
+  err(
+    parsePayload(CROSSBAR_MIME, {
+      ...good,
+      map: { ...good.map, values: { ...values, shape: [60000, 60000, 1] } },
+    }),
     new RegExp(
-      `3,600,000,000 elements; the renderer draws at most ${MAX_ELEMENTS.toLocaleString('en-US')}`,
+      `^map\\.values\\.shape: \\[60000, 60000, 1\\] is 3,600,000,000 elements; the renderer draws at most ${MAX_ELEMENTS.toLocaleString('en-US')} elements per array \\(limit ARRAY_ELEMENTS\\)$`,
     ),
   );
   // Data that does not match its shape.

@@ -2,6 +2,7 @@
  * Payload → figure, for every kind. Pure: the renderer passes the theme it read from the page
  * and the user's view choices.
  */
+import { fmt, withinBudget } from '../payload/budget';
 import type { Payload } from '../payload/types';
 import { deviceFigure } from './device';
 import type { Figure, Theme } from './figure';
@@ -9,20 +10,25 @@ import { ledgerFigure } from './ledger';
 import { mapTraces, type MapView } from './map';
 import { plotFigure } from './plot';
 import { rasterFigure } from './raster';
+import { figureSize } from './size';
 import { trainingFigure } from './training';
 import { axis, baseLayout, count, safeText } from './figure';
 
 export { LIGHT, DARK, safeText, si, type Figure, type Theme, type Trace } from './figure';
-export { availableUnits, blockSize, fieldGrid, type MapView } from './map';
+export { availableUnits, blockSize, fieldGrid, mapSize, type MapView } from './map';
+export { figureSize } from './size';
 
 /**
- * The figure for a checked payload.
+ * The figure for a checked payload. Its size is checked against `BUDGET.FIGURE_VALUES` before it
+ * is built; like every check, a failure is a `PayloadError` for the error panel.
  *
  * @example
  * const parsed = parsePayload(mime, data);
  * if (parsed.ok) Plotly.react(div, ...Object.values(figureFor(parsed.payload, LIGHT)));
  */
 export function figureFor(p: Payload, theme: Theme, view: MapView = {}): Figure {
+  const size = figureSize(p, view);
+  withinBudget(p.kind, size, 'FIGURE_VALUES', `the figure would hold ${fmt(size)} values`);
   switch (p.kind) {
     case 'crossbar': {
       const fields = view.view === 'fields' && p.map.fields !== null;

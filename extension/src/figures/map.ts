@@ -4,6 +4,7 @@
  * only what is drawn is reduced, by block means, when the map has more cells than the screen
  * can show.
  */
+import { BUDGET, fieldGridSize, withinBudget } from '../payload/budget';
 import type { MapData } from '../payload/types';
 import type { Theme, Trace } from './figure';
 
@@ -13,7 +14,10 @@ export interface MapView {
   units?: 'conductance' | 'weight';
   /** The array as it is, or receptive fields (needs `map.fields`; default 'map'). */
   view?: 'map' | 'fields';
-  /** Most cells drawn; larger maps are block-averaged (default 512 × 512). */
+  /**
+   * Most cells drawn; larger maps are block-averaged (default 512 × 512, at most
+   * `BUDGET.DRAWN_CELLS`; values that are not a positive number mean the default).
+   */
   maxCells?: number;
   /** Plotly axis ids to draw on (default 'x' and 'y'). */
   xaxis?: string;
@@ -47,7 +51,35 @@ export function availableUnits(map: MapData): ('conductance' | 'weight')[] {
 
 /** The block size that brings `rows × cols` to at most `maxCells` cells. */
 export function blockSize(rows: number, cols: number, maxCells: number): number {
-  return Math.max(1, Math.ceil(Math.sqrt((rows * cols) / maxCells)));
+  return Math.max(1, Math.ceil(Math.sqrt((rows * cols) / drawnCells(maxCells))));
+}
+
+/** The view's cell limit, within the budget: 512 × 512 unless a positive number is given. */
+function drawnCells(maxCells: number | undefined): number {
+  if (maxCells === undefined || !(maxCells >= 1)) return 512 * 512;
+  return Math.min(Math.floor(maxCells), BUDGET.DRAWN_CELLS);
+}
+
+/**
+ * An upper bound of the values (numbers) in {@link mapTraces}' output, computed from the sizes
+ * alone, for the figure budget.
+ *
+ * @example
+ * mapSize(map397x500, { view: 'fields' }); // 2 × (666 × 637 + 4), 3 × with frozen cells
+ */
+export function mapSize(map: MapData, view: MapView = {}): number {
+  // Per trace, besides its grids: an overlay's two-stop colour scale.
+  const extra = 4;
+  if (view.view === 'fields' && map.fields) {
+    const g = fieldGridSize(map.cols, map.fields.width, map.fields.height);
+    return (g.W * g.H + extra) * (map.frozen ? 3 : 2);
+  }
+  const b = blockSize(map.rows, map.cols, view.maxCells ?? 512 * 512);
+  const R = Math.ceil(map.rows / b);
+  const C = Math.ceil(map.cols / b);
+  // Values, their other unit for the hover, and overlays for frozen, stuck-low, stuck-high.
+  const grids = 2 + (map.frozen ? 1 : 0) + (map.stuck ? 2 : 0);
+  return grids * (R * C + R + C + extra);
 }
 
 /** Grid of f × f block means of `values` (rows × cols), after `f` is applied to each value. */
@@ -208,8 +240,8 @@ export function mapTraces(map: MapData, theme: Theme, view: MapView = {}): Trace
 
 /** Columns of the receptive-field grid for `n` outputs (about square). */
 export function fieldGrid(n: number): { columns: number; rows: number } {
-  const columns = Math.ceil(Math.sqrt(n));
-  return { columns, rows: Math.ceil(n / columns) };
+  const { columns, rows } = fieldGridSize(n, 1, 1);
+  return { columns, rows };
 }
 
 /**
@@ -221,9 +253,10 @@ function fieldTraces(map: MapData, theme: Theme, view: MapView): Trace[] {
   const units = view.units ?? map.quantity;
   const t = unitTransform(map, units);
   const axes = { xaxis: view.xaxis ?? 'x', yaxis: view.yaxis ?? 'y' };
-  const { columns, rows: gridRows } = fieldGrid(map.cols);
-  const W = columns * (f.width + 1) - 1;
-  const H = gridRows * (f.height + 1) - 1;
+  const { columns, W, H } = fieldGridSize(map.cols, f.width, f.height);
+  // Checked when the payload was read; checked again here, before the grids are allocated, for
+  // maps built by other code.
+  withinBudget('map.receptiveFields', W * H, 'FIELD_GRID_CELLS', `a grid of ${W} × ${H} cells`);
   const z = Array.from({ length: H }, () => new Float32Array(W).fill(NaN));
   const neuron = Array.from({ length: H }, () => new Float32Array(W).fill(NaN));
   const frozen = map.frozen ? Array.from({ length: H }, () => new Float32Array(W).fill(NaN)) : null;

@@ -3,10 +3,12 @@
  * data }`. Shapes and byte counts are checked before anything is allocated, so a payload that
  * claims a huge size is refused instead of freezing the page.
  */
+import { decodeBase64 } from './base64';
+import { BUDGET, fmt, withinBudget } from './budget';
 import { PayloadError, Reader } from './check';
 
-/** The largest array the renderer accepts (elements): 16 M, e.g. a 4096 × 4096 map. */
-export const MAX_ELEMENTS = 1 << 24;
+/** The largest array the renderer accepts (elements): `BUDGET.ARRAY_ELEMENTS`, 16 Mi. */
+export const MAX_ELEMENTS = BUDGET.ARRAY_ELEMENTS;
 
 const CTORS = {
   float32: Float32Array,
@@ -19,19 +21,6 @@ export type DType = keyof typeof CTORS;
 type ArrayOf<D extends DType> = InstanceType<(typeof CTORS)[D]>;
 
 const LITTLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
-/** Bytes of a base64 string (browser and Node both have `atob`). */
-export function base64Bytes(data: string, path: string): Uint8Array {
-  let bin: string;
-  try {
-    bin = atob(data);
-  } catch {
-    throw new PayloadError(`${path}.data: not valid base64`);
-  }
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
 
 /**
  * Decode the encoded array at `r[key]` as `dtype`, with exactly `shape` (when given).
@@ -51,30 +40,21 @@ export function decodeArray<D extends DType>(
   if (got !== dtype) throw new PayloadError(`${path}.dtype: expected ${dtype}, got "${got}"`);
   e.oneOf('encoding', ['base64']);
   e.oneOf('byteOrder', ['little'], 'little');
-  const dims = e.numbers('shape', 8);
+  const dims = e.numbers('shape', 'ARRAY_DIMS');
   let n = 1;
   for (const d of dims) {
     if (!Number.isInteger(d) || d < 0)
       throw new PayloadError(`${path}.shape: expected non-negative integers, got [${dims}]`);
     n *= d;
   }
-  if (n > MAX_ELEMENTS)
-    throw new PayloadError(
-      `${path}.shape: [${dims.join(', ')}] is ${n.toLocaleString('en-US')} elements; the renderer draws at most ${MAX_ELEMENTS.toLocaleString('en-US')}`,
-    );
+  withinBudget(`${path}.shape`, n, 'ARRAY_ELEMENTS', `[${dims.join(', ')}] is ${fmt(n)} elements`);
   if (shape && (shape.length !== dims.length || shape.some((d, i) => d !== dims[i])))
     throw new PayloadError(
       `${path}.shape: expected [${shape.join(', ')}], got [${dims.join(', ')}]`,
     );
   const Ctor = CTORS[dtype];
   const nbytes = n * Ctor.BYTES_PER_ELEMENT;
-  const data = e.string('data');
-  // 4 base64 characters per 3 bytes, padded: refuse a wrong length before decoding.
-  if (data.length !== 4 * Math.ceil(nbytes / 3))
-    throw new PayloadError(
-      `${path}.data: ${data.length} base64 characters do not hold ${n} ${dtype} values (${nbytes} bytes)`,
-    );
-  const bytes = base64Bytes(data, path);
+  const bytes = decodeBase64(e.string('data'), `${path}.data`, nbytes, `${fmt(n)} ${dtype} values`);
   if (!LITTLE && Ctor.BYTES_PER_ELEMENT > 1)
     for (let i = 0; i < bytes.length; i += Ctor.BYTES_PER_ELEMENT)
       bytes.subarray(i, i + Ctor.BYTES_PER_ELEMENT).reverse();

@@ -1,15 +1,14 @@
 /**
  * Checks on untrusted JSON with readable messages: every failure names the field's path, what
- * was found and what is allowed, e.g. `map.rows: expected an integer from 1 to 65536, got 1e9`.
+ * was found and what is allowed, e.g. `map.quantity: expected one of conductance, weight, got 3`.
+ * Sizes are given as a limit of the renderer's budget (./budget.ts) or as a plain number for a
+ * fixed structure (a [lo, hi] pair); past a budget limit, the message names the limit.
  */
 
-/** A payload that cannot be drawn; the message is plain text for the error panel. */
-export class PayloadError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'PayloadError';
-  }
-}
+import { BUDGET, fmt, overBudget, type Limit } from './budget';
+import { PayloadError } from './error';
+
+export { PayloadError };
 
 /** A short, safe description of a value for messages (never the whole of a large value). */
 export function describe(v: unknown): string {
@@ -89,41 +88,49 @@ export class Reader {
     return v;
   }
 
-  /** An integer in [min, max]. */
-  int(key: string, min: number, max: number): number {
+  /** An integer in [min, max]; `max` a number, or a budget limit (named when exceeded). */
+  int(key: string, min: number, max: number | Limit): number {
     const v = this.value[key];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
-      fail(this.at(key), `an integer from ${min} to ${max}`, v);
+    const hi = typeof max === 'number' ? max : BUDGET[max];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min)
+      fail(this.at(key), `an integer from ${min} to ${hi}`, v);
+    if (v > hi) {
+      const expected = `expected an integer from ${min} to ${hi}, got ${describe(v)}`;
+      if (typeof max !== 'number') overBudget(this.at(key), expected, max);
+      fail(this.at(key), `an integer from ${min} to ${hi}`, v);
+    }
     return v;
   }
 
-  /** An array of finite numbers, at most `maxLength` long. */
-  numbers(key: string, maxLength: number): number[] {
-    return numberArray(this.value[key], this.at(key), maxLength, false) as number[];
+  /** An array of finite numbers, at most `max` long. */
+  numbers(key: string, max: number | Limit): number[] {
+    return numberArray(this.value[key], this.at(key), max, false) as number[];
   }
 
   /** An array of finite numbers or nulls (null marks a missing value). */
-  numbersOrNull(key: string, maxLength: number): (number | null)[] {
-    return numberArray(this.value[key], this.at(key), maxLength, true);
+  numbersOrNull(key: string, max: number | Limit): (number | null)[] {
+    return numberArray(this.value[key], this.at(key), max, true);
   }
 
-  /** An array of strings, at most `maxLength` long. */
-  strings(key: string, maxLength: number): string[] {
-    const v = this.value[key];
-    if (!Array.isArray(v) || v.length > maxLength)
-      fail(this.at(key), `an array of at most ${maxLength} strings`, v);
-    v.forEach((s, i) => {
-      if (typeof s !== 'string') fail(`${this.at(key)}[${i}]`, 'a string', s);
-    });
+  /** An array of strings, at most `max` long. */
+  strings(key: string, max: number | Limit): string[] {
+    const v = checkLength(this.value[key], this.at(key), max, 'strings');
+    // Index loops, not forEach or map: those skip the holes of a sparse array.
+    for (let i = 0; i < v.length; i++)
+      if (typeof v[i] !== 'string') fail(`${this.at(key)}[${i}]`, 'a string', v[i]);
     return v as string[];
   }
 
-  /** An array of objects, each wrapped as a reader. */
-  objects(key: string, maxLength: number): Reader[] {
+  /** An array of objects, at most `max` long, each wrapped as a reader. */
+  objects(key: string, max: number | Limit): Reader[] {
+    const v = checkLength(this.value[key], this.at(key), max, 'objects');
+    return Array.from({ length: v.length }, (_, i) => Reader.of(v[i], `${this.at(key)}[${i}]`));
+  }
+
+  /** The length of the array at `key`, or 0 when it is not an array (checked when read). */
+  lengthOf(key: string): number {
     const v = this.value[key];
-    if (!Array.isArray(v) || v.length > maxLength)
-      fail(this.at(key), `an array of at most ${maxLength} objects`, v);
-    return v.map((o, i) => Reader.of(o, `${this.at(key)}[${i}]`));
+    return Array.isArray(v) ? v.length : 0;
   }
 
   /** A [lo, hi] pair of finite numbers with lo < hi. */
@@ -135,19 +142,30 @@ export class Reader {
   }
 }
 
+/** `v` as an array of at most `max` items (`what`, for the message). */
+function checkLength(v: unknown, path: string, max: number | Limit, what: string): unknown[] {
+  if (typeof max === 'number') {
+    if (!Array.isArray(v) || v.length > max)
+      fail(path, `an array of at most ${fmt(max)} ${what}`, v);
+    return v;
+  }
+  if (!Array.isArray(v)) fail(path, `an array of ${what}`, v);
+  if (v.length > BUDGET[max]) overBudget(path, `${fmt(v.length)} ${what}`, max);
+  return v;
+}
+
 function numberArray(
   v: unknown,
   path: string,
-  maxLength: number,
+  max: number | Limit,
   nullable: boolean,
 ): (number | null)[] {
-  if (!Array.isArray(v) || v.length > maxLength)
-    fail(path, `an array of at most ${maxLength.toLocaleString('en-US')} numbers`, v);
-  for (let i = 0; i < v.length; i++) {
-    const x = v[i];
+  const a = checkLength(v, path, max, 'numbers');
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
     if (nullable && x === null) continue;
     if (typeof x !== 'number' || !Number.isFinite(x))
       fail(`${path}[${i}]`, nullable ? 'a finite number or null' : 'a finite number', x);
   }
-  return v as (number | null)[];
+  return a as (number | null)[];
 }

@@ -3,7 +3,9 @@
  * what is wrong. Nothing here throws anything else for any input.
  */
 import { decodeArray } from './arrays';
+import { Tally, fieldGridSize, fmt, withinBudget } from './budget';
 import { PayloadError, Reader, describe } from './check';
+import { problemMessage } from './error';
 import type {
   CrossbarPayload,
   DevicePayload,
@@ -32,10 +34,11 @@ export const MIME_TYPES = KINDS.map(mimeType);
 
 const MIME = /^application\/vnd\.cbram\.([a-z]+)\.v(\d+)\+json$/;
 
-/** Largest side of a map, and longest lists, the renderer accepts. */
-export const LIMITS = { side: 65536, series: 64, points: 1_000_000, labels: 10_000 };
-
+/** Labels longer than this are cut (they are shown as text, never refused). */
 const MAX_TEXT = 400;
+
+/** Bound of indices that only position things (a train's device and cycle); nothing is allocated from them. */
+const MAX_INDEX = 1_000_000;
 
 /** A label from a payload: a string, cut to a sane length (it is always shown as text). */
 function text(r: Reader, key: string, fallback = ''): string {
@@ -43,8 +46,11 @@ function text(r: Reader, key: string, fallback = ''): string {
   return s.length > MAX_TEXT ? `${s.slice(0, MAX_TEXT)}…` : s;
 }
 
-/** The outcome of {@link parsePayload}. */
-export type Parsed = { ok: true; payload: Payload } | { ok: false; error: string };
+/**
+ * The outcome of {@link parsePayload}: the payload, or the error panel's text; `cause` is set
+ * when the error was not a {@link PayloadError} (a bug: log it for the report).
+ */
+export type Parsed = { ok: true; payload: Payload } | { ok: false; error: string; cause?: unknown };
 
 /**
  * Check and decode the data of `mime` from a bundle: an object (JupyterLab parses `+json`
@@ -55,14 +61,23 @@ export type Parsed = { ok: true; payload: Payload } | { ok: false; error: string
  */
 export function parsePayload(mime: string, data: unknown): Parsed {
   try {
-    return { ok: true, payload: parseOrThrow(mime, data) };
+    return { ok: true, payload: readPayload(mime, data) };
   } catch (e) {
-    const message = e instanceof PayloadError ? e.message : `unexpected problem: ${String(e)}`;
-    return { ok: false, error: message };
+    const error = problemMessage(e, 'reading');
+    return e instanceof PayloadError ? { ok: false, error } : { ok: false, error, cause: e };
   }
 }
 
-function parseOrThrow(mime: string, data: unknown): Payload {
+/**
+ * {@link parsePayload} that throws: the checked payload, or a {@link PayloadError}. Anything
+ * else it throws is a bug (the fuzz tests in test/reliability/payload.test.ts look for them).
+ *
+ * @example
+ * readPayload('application/vnd.cbram.plot.v1+json', {}); // throws PayloadError: version: expected 1 …
+ */
+export function readPayload(mime: string, data: unknown): Payload {
+  if (typeof mime !== 'string')
+    throw new PayloadError(`The MIME type ${describe(mime)} is not one this extension draws.`);
   const m = MIME.exec(mime);
   if (!m || !(KINDS as readonly string[]).includes(m[1]!))
     throw new PayloadError(`The MIME type ${describe(mime)} is not one this extension draws.`);
@@ -73,12 +88,19 @@ function parseOrThrow(mime: string, data: unknown): Payload {
     );
   let value = data;
   if (typeof data === 'string') {
+    withinBudget('payload', data.length, 'JSON_CHARS', `${fmt(data.length)} characters`);
     try {
       value = JSON.parse(data);
     } catch (e) {
-      throw new PayloadError(`The payload is not valid JSON: ${(e as Error).message}`);
+      throw new PayloadError(
+        e instanceof SyntaxError
+          ? `The payload is not valid JSON: ${e.message.slice(0, 200)}`
+          : 'The payload is nested too deeply to read as JSON.',
+      );
     }
   }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new PayloadError(`The payload is not a JSON object: got ${describe(value)}.`);
   const r = Reader.of(value, '');
   if (r.raw('version') !== 1)
     throw new PayloadError(
@@ -104,23 +126,41 @@ function parseOrThrow(mime: string, data: unknown): Payload {
 
 /** A map (crossbar or training). */
 export function parseMap(r: Reader): MapData {
-  const rows = r.int('rows', 1, LIMITS.side);
-  const cols = r.int('cols', 1, LIMITS.side);
+  const rows = r.int('rows', 1, 'SIDE');
+  const cols = r.int('cols', 1, 'SIDE');
+  withinBudget(
+    r.path,
+    rows * cols,
+    'MAP_CELLS',
+    `${fmt(rows)} × ${fmt(cols)} is ${fmt(rows * cols)} cells`,
+  );
+  const fields = r.optionalObject('receptiveFields');
+  let width = 0;
+  let height = 0;
+  if (fields) {
+    // The grid is drawn from these sizes alone: check it before decoding anything.
+    width = fields.int('width', 1, 'FIELD_SIDE');
+    height = fields.int('height', 1, 'FIELD_SIDE');
+    const g = fieldGridSize(cols, width, height);
+    withinBudget(
+      fields.path,
+      g.W * g.H,
+      'FIELD_GRID_CELLS',
+      `${fmt(cols)} fields of ${fmt(width)} × ${fmt(height)} pixels make a grid of ${fmt(g.W * g.H)} cells`,
+    );
+  }
   const quantity = r.oneOf('quantity', ['conductance', 'weight'] as const);
   const range = r.range('range');
   const shape = [rows, cols];
   const values = decodeArray(r, 'values', 'float32', shape);
   const weight = r.optionalObject('weight');
-  const fields = r.optionalObject('receptiveFields');
   let f: MapData['fields'] = null;
   if (fields) {
-    const width = fields.int('width', 1, 1024);
-    const height = fields.int('height', 1, 1024);
     const pixelIndex = decodeArray(fields, 'pixelIndex', 'int32', [rows]);
     for (let i = 0; i < rows; i++)
       if (pixelIndex[i]! < 0 || pixelIndex[i]! >= width * height)
         throw new PayloadError(
-          `map.receptiveFields.pixelIndex[${i}]: ${pixelIndex[i]} is outside the ${width} × ${height} image`,
+          `${fields.path}.pixelIndex[${i}]: ${pixelIndex[i]} is outside the ${width} × ${height} image`,
         );
     f = { pixelIndex, width, height };
   }
@@ -158,31 +198,42 @@ function device(r: Reader): DevicePayload {
   const d = r.object('device');
   const resp = r.object('response');
   const e = r.object('pulseEnergy');
-  const trains = resp.objects('trains', LIMITS.labels).map((t) => ({
-    device: t.int('device', 0, LIMITS.labels),
-    cycle: t.int('cycle', 0, LIMITS.labels),
-    direction: t.oneOf('direction', ['set', 'reset'] as const),
-    conductance: t.numbers('conductance', LIMITS.points),
-  }));
+  const points = new Tally('POINTS', 'points in the trains');
+  const trains = resp.objects('trains', 'TRAINS').map((t) => {
+    points.add(`${t.path}.conductance`, t.lengthOf('conductance'));
+    return {
+      device: t.int('device', 0, MAX_INDEX),
+      cycle: t.int('cycle', 0, MAX_INDEX),
+      direction: t.oneOf('direction', ['set', 'reset'] as const),
+      conductance: t.numbers('conductance', 'POINTS'),
+    };
+  });
   return {
     kind: 'device',
     title: text(r, 'title', 'Device'),
     deviceName: text(d, 'name', 'device'),
     gMin: d.number('gMin'),
     gMax: d.number('gMax'),
-    cycles: resp.int('cycles', 0, LIMITS.labels),
-    setPulses: resp.int('setPulses', 0, LIMITS.points),
-    resetPulses: resp.int('resetPulses', 0, LIMITS.points),
+    cycles: resp.int('cycles', 0, MAX_INDEX),
+    setPulses: resp.int('setPulses', 0, MAX_INDEX),
+    resetPulses: resp.int('resetPulses', 0, MAX_INDEX),
     trains,
     pulseEnergy: { set: e.number('set'), reset: e.number('reset'), read: e.number('read') },
   };
 }
 
 function ledger(r: Reader): LedgerPayload {
-  const kinds = r.strings('kinds', 64);
-  const phases = r.strings('phases', 64);
+  const kinds = r.strings('kinds', 'LEDGER_KINDS');
+  const phases = r.strings('phases', 'LEDGER_PHASES');
   const cells = kinds.length * phases.length;
-  const ledgers = r.objects('ledgers', 256).map((l) => {
+  const all = r.objects('ledgers', 'LEDGERS');
+  withinBudget(
+    'ledgers',
+    all.length * cells,
+    'LEDGER_CELLS',
+    `${fmt(all.length)} ledgers × ${fmt(kinds.length)} kinds × ${fmt(phases.length)} phases is ${fmt(all.length * cells)} cells`,
+  );
+  const ledgers = all.map((l) => {
     const counts = l.numbers('counts', cells);
     const joules = l.numbers('joules', cells);
     if (counts.length !== cells || joules.length !== cells)
@@ -217,7 +268,7 @@ function training(r: Reader): TrainingPayload {
   const p = r.object('progress');
   const h = r.object('history');
   const history = {} as TrainingHistory;
-  for (const k of HISTORY_KEYS) history[k] = h.numbers(k, LIMITS.points);
+  for (const k of HISTORY_KEYS) history[k] = h.numbers(k, 'HISTORY_POINTS');
   const n = history.imagesDone.length;
   for (const k of HISTORY_KEYS)
     if (history[k].length !== n)
@@ -229,8 +280,8 @@ function training(r: Reader): TrainingPayload {
     title: text(r, 'title', 'Training'),
     status: text(r, 'status', ''),
     config: {
-      outputs: c.int('outputs', 1, LIMITS.side),
-      inputs: c.int('inputs', 1, LIMITS.side),
+      outputs: c.int('outputs', 1, 'SIDE'),
+      inputs: c.int('inputs', 1, 'SIDE'),
       rule: text(c, 'rule', ''),
       device: text(c, 'device', ''),
     },
@@ -248,23 +299,27 @@ function training(r: Reader): TrainingPayload {
     },
     history,
     map: r.has('map') ? parseMap(r.object('map')) : null,
-    raster: r.has('raster') ? rasterPanel(r.object('raster'), 'last image') : null,
+    raster: r.has('raster')
+      ? rasterPanel(r.object('raster'), 'last image', new Tally('SPIKES', 'spikes'))
+      : null,
   };
 }
 
 function plot(r: Reader): PlotPayload {
   const x = r.object('x');
   const y = r.object('y');
-  const series: PlotSeries[] = r.objects('series', LIMITS.series).map((s) => {
+  const points = new Tally('POINTS', 'points in the series');
+  const series: PlotSeries[] = r.objects('series', 'SERIES').map((s) => {
+    points.add(`${s.path}.y`, s.lengthOf('y'));
     const xs = s.raw('x');
     const xv =
       Array.isArray(xs) && xs.some((v) => typeof v === 'string')
-        ? s.strings('x', LIMITS.points).map((v) => v.slice(0, MAX_TEXT))
-        : s.numbers('x', LIMITS.points);
-    const yv = s.numbersOrNull('y', LIMITS.points);
+        ? s.strings('x', 'POINTS').map((v) => v.slice(0, MAX_TEXT))
+        : s.numbers('x', 'POINTS');
+    const yv = s.numbersOrNull('y', 'POINTS');
     if (xv.length !== yv.length)
       throw new PayloadError(`${s.path}: x has ${xv.length} values but y has ${yv.length}`);
-    const error = s.has('error') ? s.numbers('error', LIMITS.points) : null;
+    const error = s.has('error') ? s.numbers('error', 'POINTS') : null;
     if (error && error.length !== yv.length)
       throw new PayloadError(`${s.path}.error: expected ${yv.length} values, got ${error.length}`);
     return {
@@ -277,7 +332,9 @@ function plot(r: Reader): PlotPayload {
   });
   if (series.length === 0) throw new PayloadError('series: expected at least one series');
   const reference = r.has('reference')
-    ? r.objects('reference', 32).map((f) => ({ y: f.number('y'), label: text(f, 'label', '') }))
+    ? r
+        .objects('reference', 'REFERENCES')
+        .map((f) => ({ y: f.number('y'), label: text(f, 'label', '') }))
     : [];
   return {
     kind: 'plot',
@@ -295,9 +352,11 @@ function plot(r: Reader): PlotPayload {
   };
 }
 
-function rasterPanel(p: Reader, fallbackLabel: string): RasterPanel {
-  const neurons = p.int('neurons', 1, LIMITS.side);
+function rasterPanel(p: Reader, fallbackLabel: string, spikes: Tally): RasterPanel {
+  const neurons = p.int('neurons', 1, 'SIDE');
   const n = Reader.of(p.raw('neuron'), `${p.path}.neuron`).numbers('shape', 1)[0];
+  // Before decoding: the spikes of all panels so far (each array is also checked on its own).
+  if (n !== undefined && Number.isInteger(n) && n >= 0) spikes.add(`${p.path}.neuron`, n);
   const neuron = decodeArray(p, 'neuron', 'int32', n === undefined ? undefined : [n]);
   const time = decodeArray(p, 'time', 'float32', [neuron.length]);
   for (let i = 0; i < neuron.length; i++)
@@ -313,7 +372,10 @@ function rasterPanel(p: Reader, fallbackLabel: string): RasterPanel {
 }
 
 function raster(r: Reader): RasterPayload {
-  const panels = r.objects('panels', 16).map((p, i) => rasterPanel(p, `panel ${i + 1}`));
+  const spikes = new Tally('SPIKES', 'spikes');
+  const panels = r
+    .objects('panels', 'PANELS')
+    .map((p, i) => rasterPanel(p, `panel ${i + 1}`, spikes));
   if (panels.length === 0) throw new PayloadError('panels: expected at least one panel');
   return { kind: 'raster', title: text(r, 'title', 'Spikes'), panels };
 }
