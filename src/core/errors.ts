@@ -18,7 +18,9 @@ export type ErrorCode =
   /** A checksum or version check failed. */
   | 'E_CHECKSUM'
   /** A run was interrupted on request (the state stays consistent and can be resumed). */
-  | 'E_INTERRUPTED';
+  | 'E_INTERRUPTED'
+  /** The sizes asked for would allocate more than the memory budget (see `memoryBudget`). */
+  | 'E_BUDGET';
 
 export interface CbramErrorDetails {
   /** The public function or method that rejected the input, e.g. `createCrossbar`. */

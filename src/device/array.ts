@@ -5,10 +5,10 @@
  * the cell's own G_min (`lo`), range (`span`), step multiplier (`scale`) and fault (`stuck`).
  * Cells are addressed by flat index; the crossbar lays them out row-major.
  */
-import type { DeviceConfig } from './config';
+import { checkDeviceConfig, type DeviceConfig } from './config';
 import { buildStepTables, STEP_TABLE_SIZE, type StepTables } from './models';
-import type { Rng } from '../core/rng';
-import { checkInt, checkNumber, fail } from '../core/validate';
+import { Rng } from '../core/rng';
+import { checkBudget, checkInt, checkNumber, checkOptions, fail } from '../core/validate';
 
 /** Fault codes stored in {@link DeviceArray.stuck}. */
 export const FAULT_NONE = 0;
@@ -236,6 +236,10 @@ function lognormalUnitMean(rng: Rng, sd: number): number {
   return Math.exp(Math.sqrt(s2) * rng.normal() - s2 / 2);
 }
 
+const STORAGE_KEYS = ['g', 'lo', 'span', 'scale', 'stuck'] as const;
+/** Bytes per cell of each storage array. */
+const STORAGE_BYTES: Record<keyof DeviceStorage, number> = { g: 4, lo: 4, span: 4, scale: 4, stuck: 1 };
+
 /** A caller's storage array for createDeviceArray (checked), or a new one. */
 function storageArray<T extends Float32Array | Uint8Array>(
   given: T | undefined,
@@ -268,9 +272,16 @@ export function createDeviceArray(
   options: DeviceArrayOptions = {},
 ): DeviceArray {
   const fn = 'createDeviceArray';
-  if (!config || typeof config !== 'object' || !config.model)
-    fail(fn, 'config', config, 'a DeviceConfig from defineDevice() or PRESETS');
+  config = checkDeviceConfig(fn, config, 'config.');
   checkInt(fn, 'size', size, { min: 1, max: 2 ** 30 });
+  if (!(d2d instanceof Rng)) fail(fn, 'd2d', d2d, 'an Rng, e.g. createRng(seed).stream("d2d")');
+  checkOptions(fn, options, [...STORAGE_KEYS, 'initial']);
+  let bytesPerCell = 0;
+  for (const k of STORAGE_KEYS) if (options[k] === undefined) bytesPerCell += STORAGE_BYTES[k];
+  checkBudget(fn, 'size', size, bytesPerCell, {
+    unit: 'cells',
+    hint: `each new cell takes ${bytesPerCell} bytes of state; lower size`,
+  });
   const storage: DeviceStorage = {
     g: storageArray(options.g, Float32Array, size, 'g'),
     lo: storageArray(options.lo, Float32Array, size, 'lo'),
