@@ -198,8 +198,8 @@ export function createDigitalStore(
   if (!options || typeof options !== 'object' || Array.isArray(options))
     fail(fn, 'options', options, 'an object { bits, ... }');
   checkOptions(fn, options, ['bits', 'wMin', 'wMax', 'tileRows', 'tileCols']);
-  checkInt(fn, 'rows', rows, { min: 1, max: Number.MAX_SAFE_INTEGER });
-  checkInt(fn, 'cols', cols, { min: 1, max: Number.MAX_SAFE_INTEGER });
+  checkInt(fn, 'rows', rows, { min: 1 });
+  checkInt(fn, 'cols', cols, { min: 1 });
   checkBudget(fn, 'rows × cols', rows * cols, 2, {
     unit: 'weights',
     hint: 'each weight takes a 2-byte code; lower rows or cols',
@@ -213,6 +213,6 @@ export function createDigitalStore(
   const tileOpts: TileOptions = { cellsPerWeight: bits };
   if (options.tileRows !== undefined) tileOpts.tileRows = options.tileRows;
   if (options.tileCols !== undefined) tileOpts.tileCols = options.tileCols;
-  const plan = planTilesFor(fn, rows, cols, tileOpts, 'options.');
+  const plan = planTilesFor(fn, rows, cols, tileOpts);
   return new DigitalStore(rows, cols, bits, wMin, wMax, plan);
 }

@@ -192,6 +192,12 @@ export function isSimdAvailable(): boolean {
   return kernelsModule() !== null;
 }
 
+function checkOut(fn: string, out: unknown, cols: number): void {
+  if (!(out instanceof Float32Array || out instanceof Float64Array))
+    fail(fn, 'out', out, `a Float32Array or Float64Array of length ${cols} (cols)`);
+  if (out.length !== cols) fail(fn, 'out', out, `an array of length ${cols} (cols)`);
+}
+
 function checkSumRows(
   rows: number,
   cols: number,
@@ -204,8 +210,7 @@ function checkSumRows(
     fail(fn, 'idx', idx, 'an Int32Array or Uint32Array of row indices');
   if (!Number.isInteger(count) || count < 0 || count > idx.length)
     fail(fn, 'count', count, `an integer in [0, ${idx.length}]`);
-  if (!(out instanceof Float32Array || out instanceof Float64Array) || out.length !== cols)
-    fail(fn, 'out', out, `a Float32Array or Float64Array of length ${cols} (cols)`);
+  checkOut(fn, out, cols);
   for (let k = 0; k < count; k++) {
     const r = idx[k]!;
     if (!(r >= 0 && r < rows)) fail(fn, `idx[${k}]`, r, `an integer in [0, ${rows})`);
@@ -221,8 +226,7 @@ function checkMatvec(
 ): void {
   if (!v || typeof v !== 'object' || v.length !== rows)
     fail(fn, 'v', v, `an array of length ${rows} (rows)`);
-  if (!(out instanceof Float32Array || out instanceof Float64Array) || out.length !== cols)
-    fail(fn, 'out', out, `a Float32Array or Float64Array of length ${cols} (cols)`);
+  checkOut(fn, out, cols);
   for (let i = 0; i < rows; i++) {
     const x = v[i];
     if (typeof x !== 'number' || !Number.isFinite(x)) fail(fn, `v[${i}]`, x, 'a finite voltage');

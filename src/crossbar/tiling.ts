@@ -63,31 +63,33 @@ export function planTilesFor(
   rows: number,
   cols: number,
   options: TileOptions = {},
-  prefix = 'options.',
 ): TilePlan {
   checkOptions(fn, options, ['tileRows', 'tileCols', 'cellsPerWeight']);
-  checkInt(fn, 'rows', rows, { min: 1, max: Number.MAX_SAFE_INTEGER });
-  checkInt(fn, 'cols', cols, { min: 1, max: Number.MAX_SAFE_INTEGER });
-  const tileRows = checkInt(fn, `${prefix}tileRows`, options.tileRows ?? 512, {
-    min: 1,
-    max: Number.MAX_SAFE_INTEGER,
-  });
-  const tileCols = checkInt(fn, `${prefix}tileCols`, options.tileCols ?? 1024, {
-    min: 1,
-    max: Number.MAX_SAFE_INTEGER,
-  });
-  const cpw = checkInt(fn, `${prefix}cellsPerWeight`, options.cellsPerWeight ?? 1, {
+  checkInt(fn, 'rows', rows, { min: 1 });
+  checkInt(fn, 'cols', cols, { min: 1 });
+  const tileRows = checkInt(fn, `options.tileRows`, options.tileRows ?? 512, { min: 1 });
+  const tileCols = checkInt(fn, `options.tileCols`, options.tileCols ?? 1024, { min: 1 });
+  const cpw = checkInt(fn, `options.cellsPerWeight`, options.cellsPerWeight ?? 1, {
     min: 1,
     max: tileCols,
   });
   const weightsPerTileRow = Math.floor(tileCols / cpw);
   const tileGrid = Math.ceil(rows / tileRows) * Math.ceil(cols / weightsPerTileRow);
-  checkBudget(fn, 'tiles (⌈rows / tileRows⌉ × ⌈cols / weights per tile row⌉)', tileGrid, TILE_BYTES, {
-    unit: 'tiles',
-    hint: 'lower rows or cols, or use larger tiles',
-  });
-  if (rows * cols * cpw > Number.MAX_SAFE_INTEGER || tileGrid * tileRows * tileCols > Number.MAX_SAFE_INTEGER)
-    fail(fn, 'rows × cols × cellsPerWeight', rows * cols * cpw, `at most ${Number.MAX_SAFE_INTEGER} cells (counted exactly)`);
+  checkBudget(
+    fn,
+    'tiles (⌈rows / tileRows⌉ × ⌈cols / weights per tile row⌉)',
+    tileGrid,
+    TILE_BYTES,
+    {
+      unit: 'tiles',
+      hint: 'lower rows or cols, or use larger tiles',
+    },
+  );
+  const exact = `at most ${Number.MAX_SAFE_INTEGER} (cells are counted exactly)`;
+  if (rows * cols * cpw > Number.MAX_SAFE_INTEGER)
+    fail(fn, 'rows × cols × cellsPerWeight', rows * cols * cpw, exact);
+  if (tileGrid * tileRows * tileCols > Number.MAX_SAFE_INTEGER)
+    fail(fn, 'tiles × tileRows × tileCols', tileGrid * tileRows * tileCols, exact);
   const tiles: Tile[] = [];
   for (let r0 = 0; r0 < rows; r0 += tileRows) {
     for (let c0 = 0; c0 < cols; c0 += weightsPerTileRow) {

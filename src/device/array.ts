@@ -238,7 +238,13 @@ function lognormalUnitMean(rng: Rng, sd: number): number {
 
 const STORAGE_KEYS = ['g', 'lo', 'span', 'scale', 'stuck'] as const;
 /** Bytes per cell of each storage array. */
-const STORAGE_BYTES: Record<keyof DeviceStorage, number> = { g: 4, lo: 4, span: 4, scale: 4, stuck: 1 };
+const STORAGE_BYTES: Record<keyof DeviceStorage, number> = {
+  g: 4,
+  lo: 4,
+  span: 4,
+  scale: 4,
+  stuck: 1,
+};
 
 /** A caller's storage array for createDeviceArray (checked), or a new one. */
 function storageArray<T extends Float32Array | Uint8Array>(

@@ -183,7 +183,8 @@ function checkPulse(fn: string, param: string, p: unknown): PulseConfig {
   checkOptions(`${fn} (${param})`, p, ['voltage', 'width', 'energy']);
   const q = p as PulseConfig;
   checkNumber(fn, `${param}.voltage`, q.voltage, { min: -1000, max: 1000 });
-  checkNumber(fn, `${param}.width`, q.width, { min: 0, exclusiveMin: true, max: 1 });
+  checkNumber(fn, `${param}.width`, q.width, { min: 0, exclusiveMin: true });
+  if (q.width > 1) fail(fn, `${param}.width`, q.width, 'at most 1 s (widths are in seconds)');
   if (q.energy !== undefined) checkNumber(fn, `${param}.energy`, q.energy, { min: 0, max: 1 });
   return Object.freeze({ ...q });
 }
@@ -210,13 +211,7 @@ function checkMonotone(fn: string, param: string, a: ArrayLike<number>, up: bool
   }
 }
 
-function checkModel(
-  fn: string,
-  m: unknown,
-  gMin: number,
-  gMax: number,
-  at: string,
-): DeviceModel {
+function checkModel(fn: string, m: unknown, gMin: number, gMax: number, at: string): DeviceModel {
   if (!m || typeof m !== 'object' || Array.isArray(m))
     fail(fn, `${at}model`, m, 'an object with a kind');
   const kind = checkOneOf(fn, `${at}model.kind`, (m as DeviceModel).kind, DEVICE_MODEL_KINDS);
@@ -300,7 +295,12 @@ export function checkDeviceConfig(fn: string, config: unknown, at = ''): DeviceC
   if (config !== null && typeof config === 'object' && checked.has(config))
     return config as DeviceConfig;
   const what = 'a DeviceConfig from defineDevice() or PRESETS';
-  if (config === null || typeof config !== 'object' || Array.isArray(config))
+  if (
+    config === null ||
+    typeof config !== 'object' ||
+    Array.isArray(config) ||
+    !('model' in config)
+  )
     fail(fn, at ? at.slice(0, -1) : 'config', config, what);
   checkOptions(at ? `${fn} (${at.slice(0, -1)})` : fn, config, CONFIG_KEYS);
   const c = config as DeviceConfig;
@@ -317,8 +317,10 @@ export function checkDeviceConfig(fn: string, config: unknown, at = ''): DeviceC
   if (typeof c.source !== 'string') fail(fn, `${at}source`, c.source, 'a string');
   if (!Array.isArray(c.assumed) || c.assumed.some((a) => typeof a !== 'string'))
     fail(fn, `${at}assumed`, c.assumed, 'an array of field names');
-  checkNumber(fn, `${at}gMin`, c.gMin, { min: 0, max: MAX_CONDUCTANCE, exclusiveMax: true });
-  checkNumber(fn, `${at}gMax`, c.gMax, { min: c.gMin, exclusiveMin: true, max: MAX_CONDUCTANCE });
+  checkNumber(fn, `${at}gMin`, c.gMin, { min: 0 });
+  checkNumber(fn, `${at}gMax`, c.gMax, { min: c.gMin, exclusiveMin: true });
+  if (c.gMax > MAX_CONDUCTANCE)
+    fail(fn, `${at}gMax`, c.gMax, `at most ${MAX_CONDUCTANCE} S (conductances are in siemens)`);
   if (c.levels !== 0) checkInt(fn, `${at}levels`, c.levels, { min: 2, max: 1 << 20 });
   for (const k of ['c2cStd', 'gMinDtod', 'gMaxDtod', 'stepDtod', 'readNoiseStd'] as const) {
     checkNumber(fn, `${at}${k}`, c[k], { min: 0, max: 1 });
