@@ -133,6 +133,7 @@ export class DeviceArray {
     c2c: Rng,
     tally: PulseTally,
   ): void {
+    checkPulseLine(this.size, start, stride, count, pulses, mask, c2c, tally);
     const { g, lo, span, scale, stuck } = this;
     const setT = this.tables.set;
     const resetT = this.tables.reset;
@@ -227,6 +228,42 @@ export class DeviceArray {
       if (stuck[i] === FAULT_NONE) g[i] = lo[i]! + (g[i]! - lo[i]!) * f;
     }
   }
+}
+
+/** The entry checks of {@link DeviceArray.pulse}: O(1), outside its loop. */
+function checkPulseLine(
+  size: number,
+  start: number,
+  stride: number,
+  count: number,
+  pulses: unknown,
+  mask: unknown,
+  c2c: unknown,
+  tally: unknown,
+): void {
+  const fn = 'DeviceArray.pulse';
+  const last = start + (count - 1) * stride;
+  if (
+    !(pulses instanceof Int8Array) ||
+    !Number.isInteger(start) ||
+    !Number.isInteger(stride) ||
+    !Number.isInteger(count) ||
+    count < 0 ||
+    count > pulses.length ||
+    (count > 1 && stride === 0) ||
+    (count > 0 && !(start >= 0 && start < size && last >= 0 && last < size))
+  )
+    fail(
+      fn,
+      '(start, stride, count, pulses)',
+      [start, stride, count, (pulses as Int8Array | null)?.length],
+      `a line of distinct cells inside the ${size} cells and an Int8Array of at least count pulses`,
+    );
+  if (mask !== null && (!(mask instanceof Uint8Array) || mask.length !== size))
+    fail(fn, 'mask', mask, `null or a Uint8Array of length ${size}`);
+  if (!(c2c instanceof Rng)) fail(fn, 'c2c', c2c, 'an Rng, e.g. createRng(seed).stream("c2c")');
+  if (tally === null || typeof tally !== 'object')
+    fail(fn, 'tally', tally, 'a PulseTally from createTally()');
 }
 
 /** Lognormal multiplier with mean 1 and relative spread `sd` (exact mean, any sd). */
