@@ -52,7 +52,7 @@ export function decodeWeights(
   bits: number,
   wMin = -1,
   wMax = 1,
-  out = new Float32Array(codes.length),
+  out?: Float32Array,
 ): Float32Array {
   const fn = 'decodeWeights';
   checkInt(fn, 'bits', bits, { min: 1, max: 16 });
@@ -60,6 +60,7 @@ export function decodeWeights(
   checkNumber(fn, 'wMax', wMax, { min: wMin, exclusiveMin: true });
   if (!(codes instanceof Uint16Array))
     fail(fn, 'codes', codes, 'a Uint16Array from encodeWeights()');
+  out ??= new Float32Array(codes.length);
   checkOut(fn, out, codes.length);
   const top = (1 << bits) - 1;
   const step = (wMax - wMin) / top;

@@ -242,12 +242,11 @@ function checkPulseLine(
   tally: unknown,
 ): void {
   const fn = 'DeviceArray.pulse';
-  const last = start + (count - 1) * stride;
+  const ints = Number.isInteger(start) && Number.isInteger(stride) && Number.isInteger(count);
+  const last = ints ? start + (count - 1) * stride : NaN;
   if (
     !(pulses instanceof Int8Array) ||
-    !Number.isInteger(start) ||
-    !Number.isInteger(stride) ||
-    !Number.isInteger(count) ||
+    !ints ||
     count < 0 ||
     count > pulses.length ||
     (count > 1 && stride === 0) ||
