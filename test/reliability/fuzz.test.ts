@@ -1013,10 +1013,10 @@ test('the fuzz run exercised the library and stayed inside the memory budget', (
   );
   t.diagnostic([...perFunction].map(([fn, [n, ok]]) => `${fn} ${ok}/${n}`).join(', '));
   assert.equal(memoryBudget(), BUDGET);
-  assert.ok(calls > 5000, `only ${calls} calls were made`);
+  assert.ok(calls > 20000, `only ${calls} calls were made`);
   assert.ok(
-    accepted > 200,
-    `only ${accepted} calls were accepted: the arbitraries are too hostile`,
+    accepted > calls / 4,
+    `only ${accepted} of ${calls} calls were accepted: the arbitraries are too hostile`,
   );
   assert.ok(worstGrowth <= GROWTH_BOUND, `worst growth ${worstGrowth}`);
 });
