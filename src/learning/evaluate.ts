@@ -110,7 +110,9 @@ function respond(
 }
 
 /**
- * Assign each output neuron the class with the highest mean response (learning off).
+ * Assign each output neuron the class with the highest mean response (learning off), over the
+ * first `n` images of `data` (default min(10,000, data.n)), with the evaluation streams of `seed`
+ * (default the model's seed).
  *
  * @example
  * const labels = labelNeurons(model, train, 10000);

@@ -116,7 +116,7 @@ test('bad command-line input gets a clear message and a non-zero exit', () => {
     { encoding: 'utf8' },
   );
   assert.equal(c.status, 2);
-  assert.match(c.stderr, /defineTraining: rule must be one of "ideal", "device"/);
+  assert.match(c.stderr, /(?:defineTraining|createTrainer): rule must be one of "ideal", "device"/);
   const d = spawnSync(process.execPath, [CLI, 'reproduce', '--bogus'], { encoding: 'utf8' });
   assert.equal(d.status, 2);
   assert.match(d.stderr, /Unknown option '--bogus'/);
