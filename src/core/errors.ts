@@ -20,7 +20,9 @@ export type ErrorCode =
   /** A run was interrupted on request (the state stays consistent and can be resumed). */
   | 'E_INTERRUPTED'
   /** A file or folder could not be read or written (full disk, permissions, missing folder). */
-  | 'E_IO';
+  | 'E_IO'
+  /** The sizes asked for would allocate more than the memory budget (see `memoryBudget`). */
+  | 'E_BUDGET';
 
 export interface CbramErrorDetails {
   /** The public function or method that rejected the input, e.g. `createCrossbar`. */

@@ -10,7 +10,7 @@
  * name alone, never from how far the parent has advanced. Adding a new noise source therefore
  * never shifts the numbers another source sees.
  */
-import { checkInt, checkNumber, fail } from './validate';
+import { checkBudget, checkInt, checkNumber, fail } from './validate';
 
 /** Serialisable generator state (for checkpoints). */
 export interface RngState {
@@ -211,6 +211,7 @@ export class Rng {
   /** A random permutation of 0..n-1. */
   permutation(n: number): Uint32Array {
     checkInt('Rng.permutation', 'n', n, { min: 0, max: 2 ** 32 - 1 });
+    checkBudget('Rng.permutation', 'n', n, 4, { unit: 'indices', hint: 'lower n' });
     const p = new Uint32Array(n);
     for (let i = 0; i < n; i++) p[i] = i;
     return this.shuffle(p);

@@ -13,12 +13,14 @@
  * WebAssembly is unavailable or `simd: false`.
  */
 import { createDeviceArray, createTally, type DeviceArray, type PulseTally } from '../device/array';
-import type { DeviceConfig } from '../device/config';
+import { checkDeviceConfig, type DeviceConfig } from '../device/config';
 import { energyOf } from '../device/energy';
 import { PRESETS, PRESET_NAMES, type PresetName } from '../device/presets';
 import { toRng, type Rng } from '../core/rng';
+import { EVENT_PHASES } from '../energy/events';
 import {
   checkBoolean,
+  checkBudget,
   checkInt,
   checkNumber,
   checkOneOf,
@@ -140,11 +142,9 @@ export class Crossbar {
     reads: 0,
     adcConversions: 0,
   };
-  /** Energy sink (settable). */
-  ledger: EnergySink | null;
-  /** Phase tag for energy events (settable). */
-  phase: string;
   readonly adcEnergy: number;
+  private sink: EnergySink | null;
+  private tag: string;
   private readonly c2c: Rng;
   private readonly readRng: Rng;
   private readonly tally: PulseTally = createTally();
@@ -168,10 +168,28 @@ export class Crossbar {
     this.pulser = this.kernels.bindPulse(this.devices);
     this.c2c = rng.stream('c2c');
     this.readRng = rng.stream('read');
-    this.ledger = opts.ledger ?? null;
-    this.phase = opts.phase ?? 'train';
+    this.sink = opts.ledger ?? null;
+    this.tag = opts.phase ?? 'train';
     this.adcEnergy = opts.adcEnergy ?? 2e-12;
     this.colScratch = new Float64Array(cols);
+  }
+
+  /** Energy sink (settable: an EnergyLedger, any object with a `record` method, or null). */
+  get ledger(): EnergySink | null {
+    return this.sink;
+  }
+
+  set ledger(sink: EnergySink | null) {
+    this.sink = checkSink('Crossbar.ledger', 'ledger', sink);
+  }
+
+  /** Phase tag for energy events (settable): one of the ledger's phases. */
+  get phase(): string {
+    return this.tag;
+  }
+
+  set phase(phase: string) {
+    this.tag = checkPhase('Crossbar.phase', 'phase', phase);
   }
 
   /** Conductances, S, row-major (a live view; write through the methods to keep counters). */
@@ -194,13 +212,12 @@ export class Crossbar {
     if (t.set === 0 && t.reset === 0) return;
     this.counters.setPulses += t.set;
     this.counters.resetPulses += t.reset;
-    if (this.ledger) {
-      if (t.set)
-        this.ledger.record('set', this.phase, t.set, energyOf(this.config.set, t.set, t.setG));
+    if (this.sink) {
+      if (t.set) this.sink.record('set', this.tag, t.set, energyOf(this.config.set, t.set, t.setG));
       if (t.reset)
-        this.ledger.record(
+        this.sink.record(
           'reset',
-          this.phase,
+          this.tag,
           t.reset,
           energyOf(this.config.reset, t.reset, t.resetG),
         );
@@ -258,6 +275,7 @@ export class Crossbar {
       fail(fn, 'v', v, `an array of ${this.rows} voltages (one per row)`);
     if (!(out instanceof Float64Array) || out.length !== this.cols)
       fail(fn, 'out', out, `a Float64Array of length ${this.cols}`);
+    if (options.noise !== undefined) checkBoolean(fn, 'options.noise', options.noise);
     const adcBits = checkInt(fn, 'options.adcBits', options.adcBits ?? 0, { min: 0, max: 24 });
     const r = checkNumber(fn, 'options.wireResistance', options.wireResistance ?? 0, { min: 0 });
     const noise = options.noise === true && this.config.readNoiseStd > 0;
@@ -267,7 +285,7 @@ export class Crossbar {
       if (!Number.isFinite(x)) fail(fn, `v[${i}]`, x, 'a finite voltage');
       if (x !== 0) active++;
     }
-    if (!noise && r === 0) this.kernels.matvec(v, out);
+    if (!noise && r === 0) this.kernels.matvec(v, out, fn);
     else this.readPhysical(v, out, noise, r);
     this.countRead(active, v, adcBits);
     if (adcBits > 0) {
@@ -296,7 +314,7 @@ export class Crossbar {
     const fn = 'Crossbar.readSpikes';
     if (!(out instanceof Float64Array) || out.length !== this.cols)
       fail(fn, 'out', out, `a Float64Array of length ${this.cols}`);
-    this.kernels.sumRows(idx, count, out);
+    this.kernels.sumRows(idx, count, out, fn);
     const vr = this.config.read.voltage;
     let sum = 0;
     for (let j = 0; j < this.cols; j++) {
@@ -314,12 +332,12 @@ export class Crossbar {
   countSpikeRead(count: number, sum: number): void {
     this.counters.reads++;
     this.counters.cellsRead += count * this.cols;
-    if (this.ledger && count > 0) {
+    if (this.sink && count > 0) {
       const p = this.config.read;
       const vr = p.voltage;
       const joules =
         p.energy !== undefined ? p.energy * count * this.cols : Math.abs(vr) * p.width * sum;
-      this.ledger.record('read', this.phase, count * this.cols, joules);
+      this.sink.record('read', this.tag, count * this.cols, joules);
     }
   }
 
@@ -327,7 +345,7 @@ export class Crossbar {
     this.counters.reads++;
     this.counters.cellsRead += active * this.cols;
     if (adcBits > 0) this.counters.adcConversions += this.cols;
-    if (!this.ledger) return;
+    if (!this.sink) return;
     if (active > 0) {
       const p = this.config.read;
       let joules: number;
@@ -341,9 +359,9 @@ export class Crossbar {
         for (let j = 0; j < this.cols; j++) s += this.colScratch[j]!;
         joules = p.width * s;
       }
-      this.ledger.record('read', this.phase, active * this.cols, joules);
+      this.sink.record('read', this.tag, active * this.cols, joules);
     }
-    if (adcBits > 0) this.ledger.record('adc', this.phase, this.cols, this.cols * this.adcEnergy);
+    if (adcBits > 0) this.sink.record('adc', this.tag, this.cols, this.cols * this.adcEnergy);
   }
 
   /**
@@ -432,6 +450,7 @@ export class Crossbar {
 
   /** Retention loss over dt seconds (see DeviceArray.relax). */
   relax(dt: number): void {
+    checkNumber('Crossbar.relax', 'dt', dt, { min: 0 });
     this.devices.relax(dt);
   }
 
@@ -501,23 +520,56 @@ function quantize(out: Float64Array, bits: number, fullScale: number): void {
  */
 export function createCrossbar(options: CrossbarOptions): Crossbar {
   const fn = 'createCrossbar';
-  if (!options || typeof options !== 'object')
+  if (!options || typeof options !== 'object' || Array.isArray(options))
     fail(fn, 'options', options, 'an object { rows, cols, ... }');
   checkOptions(fn, options, OPTION_KEYS);
   const rows = checkInt(fn, 'rows', options.rows, { min: 1, max: 1 << 16 });
   const cols = checkInt(fn, 'cols', options.cols, { min: 1, max: 1 << 16 });
   if (rows * cols > 1 << 26) fail(fn, 'rows × cols', rows * cols, `at most ${1 << 26} cells`);
+  checkBudget(fn, 'rows × cols', rows * cols, CELL_BYTES, {
+    unit: 'cells',
+    hint: `each cell takes ${CELL_BYTES} bytes (state, mask and a noisy or IR-drop read); lower rows or cols`,
+  });
   const dev = options.device ?? 'cbram-subquantum';
   const config =
-    typeof dev === 'string' ? PRESETS[checkOneOf(fn, 'device', dev, PRESET_NAMES)] : dev;
-  if (!config || typeof config !== 'object' || !config.model)
-    fail(fn, 'device', dev, `a DeviceConfig or one of ${PRESET_NAMES.join(', ')}`);
+    typeof dev === 'string'
+      ? PRESETS[checkOneOf(fn, 'device', dev, PRESET_NAMES)]
+      : checkDeviceConfig(fn, dev, 'device.');
   if (options.initial !== undefined)
     checkNumber(fn, 'initial', options.initial, { min: 0, max: 1 });
-  if (options.adcEnergy !== undefined) checkNumber(fn, 'adcEnergy', options.adcEnergy, { min: 0 });
+  if (options.adcEnergy !== undefined)
+    checkNumber(fn, 'adcEnergy', options.adcEnergy, { min: 0, max: 1 });
   if (options.simd !== undefined) checkBoolean(fn, 'simd', options.simd);
-  if (options.phase !== undefined && typeof options.phase !== 'string')
-    fail(fn, 'phase', options.phase, 'a string such as "train"');
+  if (options.phase !== undefined) checkPhase(fn, 'phase', options.phase);
+  if (options.ledger !== undefined) checkSink(fn, 'ledger', options.ledger);
   const rng = toRng(fn, 'seed', options.seed ?? 0);
   return new Crossbar(rows, cols, config, rng, options);
+}
+
+/**
+ * Bytes per crossbar cell counted against the memory budget: conductance, G_min, range and step
+ * scale (Float32), fault and mask (bytes), and the two Float64 arrays of a noisy or IR-drop read.
+ */
+const CELL_BYTES = 4 * 4 + 2 + 2 * 8;
+
+/** An energy sink: null, or an object with a `record(kind, phase, count, joules)` method. */
+function checkSink(fn: string, param: string, sink: unknown): EnergySink | null {
+  if (sink === null) return null;
+  if (
+    sink === undefined ||
+    typeof sink !== 'object' ||
+    typeof (sink as EnergySink).record !== 'function'
+  )
+    fail(
+      fn,
+      param,
+      sink,
+      'an EnergyLedger from createLedger(), an object with a record(kind, phase, count, joules) method, or null',
+    );
+  return sink as EnergySink;
+}
+
+/** A phase tag: one of the energy ledger's phases. */
+function checkPhase(fn: string, param: string, phase: unknown): string {
+  return checkOneOf(fn, param, phase, EVENT_PHASES);
 }

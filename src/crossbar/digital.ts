@@ -3,8 +3,9 @@
  * paper's 512 kbit CBRAM array demonstration. Codes are unsigned integers 0 … 2^b − 1 mapped
  * evenly onto [w_min, w_max].
  */
-import type { Rng } from '../core/rng';
+import { Rng } from '../core/rng';
 import {
+  checkBudget,
   checkFiniteArray,
   checkInt,
   checkNumber,
@@ -12,7 +13,17 @@ import {
   checkProbability,
   fail,
 } from '../core/validate';
-import { planTiles, type TileOptions, type TilePlan } from './tiling';
+import { planTilesFor, type TileOptions, type TilePlan } from './tiling';
+
+function checkOut(fn: string, out: unknown, length: number): void {
+  if (!(out instanceof Float32Array) || out.length !== length)
+    fail(fn, 'out', out, `a Float32Array of length ${length}`);
+}
+
+function checkRng(fn: string, rng: unknown): void {
+  if (!(rng instanceof Rng))
+    fail(fn, 'rng', rng, 'an Rng, e.g. createRng(seed).stream("bit-errors")');
+}
 
 /** Quantise weights to b-bit codes (round to nearest level; values outside the range clamp). */
 export function encodeWeights(
@@ -23,6 +34,7 @@ export function encodeWeights(
 ): Uint16Array {
   const fn = 'encodeWeights';
   checkInt(fn, 'bits', bits, { min: 1, max: 16 });
+  checkNumber(fn, 'wMin', wMin);
   checkNumber(fn, 'wMax', wMax, { min: wMin, exclusiveMin: true });
   checkFiniteArray(fn, 'weights', weights);
   const top = (1 << bits) - 1;
@@ -40,13 +52,16 @@ export function decodeWeights(
   bits: number,
   wMin = -1,
   wMax = 1,
-  out = new Float32Array(codes.length),
+  out?: Float32Array,
 ): Float32Array {
   const fn = 'decodeWeights';
   checkInt(fn, 'bits', bits, { min: 1, max: 16 });
+  checkNumber(fn, 'wMin', wMin);
+  checkNumber(fn, 'wMax', wMax, { min: wMin, exclusiveMin: true });
   if (!(codes instanceof Uint16Array))
     fail(fn, 'codes', codes, 'a Uint16Array from encodeWeights()');
-  if (out.length !== codes.length) fail(fn, 'out.length', out.length, `${codes.length}`);
+  out ??= new Float32Array(codes.length);
+  checkOut(fn, out, codes.length);
   const top = (1 << bits) - 1;
   const step = (wMax - wMin) / top;
   for (let i = 0; i < codes.length; i++) out[i] = wMin + (codes[i]! & top) * step;
@@ -67,6 +82,7 @@ export function injectBitErrors(codes: Uint16Array, bits: number, rate: number, 
   checkProbability(fn, 'rate', rate);
   if (!(codes instanceof Uint16Array))
     fail(fn, 'codes', codes, 'a Uint16Array from encodeWeights()');
+  checkRng(fn, rng);
   const total = codes.length * bits;
   if (rate === 0 || total === 0) return 0;
   let flips = 0;
@@ -141,8 +157,9 @@ export class DigitalStore {
 
   /** Quantise and store weights (row-major, rows × cols). */
   write(weights: ArrayLike<number>): void {
-    if (!weights || weights.length !== this.codes.length)
+    if (!weights || typeof weights !== 'object' || weights.length !== this.codes.length)
       fail('DigitalStore.write', 'weights', weights, `an array of ${this.codes.length} weights`);
+    checkFiniteArray('DigitalStore.write', 'weights', weights, this.codes.length);
     const next = encodeWeights(weights, this.bits, this.wMin, this.wMax);
     let changed = 0;
     for (let i = 0; i < next.length; i++) {
@@ -158,6 +175,8 @@ export class DigitalStore {
 
   /** Flip each stored bit with probability `rate`; returns the flips made. */
   injectErrors(rate: number, rng: Rng): number {
+    checkProbability('DigitalStore.injectErrors', 'rate', rate);
+    checkRng('DigitalStore.injectErrors', rng);
     const n = injectBitErrors(this.codes, this.bits, rate, rng);
     this.bitsFlipped += n;
     return n;
@@ -165,6 +184,7 @@ export class DigitalStore {
 
   /** Decode the stored weights. */
   weights(out = new Float32Array(this.codes.length)): Float32Array {
+    checkOut('DigitalStore.weights', out, this.codes.length);
     return decodeWeights(this.codes, this.bits, this.wMin, this.wMax, out);
   }
 }
@@ -176,11 +196,15 @@ export function createDigitalStore(
   options: DigitalStoreOptions,
 ): DigitalStore {
   const fn = 'createDigitalStore';
-  if (!options || typeof options !== 'object')
+  if (!options || typeof options !== 'object' || Array.isArray(options))
     fail(fn, 'options', options, 'an object { bits, ... }');
   checkOptions(fn, options, ['bits', 'wMin', 'wMax', 'tileRows', 'tileCols']);
   checkInt(fn, 'rows', rows, { min: 1 });
   checkInt(fn, 'cols', cols, { min: 1 });
+  checkBudget(fn, 'rows × cols', rows * cols, 2, {
+    unit: 'weights',
+    hint: 'each weight takes a 2-byte code; lower rows or cols',
+  });
   const bits = checkInt(fn, 'options.bits', options.bits, { min: 1, max: 16 });
   const wMin = checkNumber(fn, 'options.wMin', options.wMin ?? -1);
   const wMax = checkNumber(fn, 'options.wMax', options.wMax ?? 1, {
@@ -190,5 +214,6 @@ export function createDigitalStore(
   const tileOpts: TileOptions = { cellsPerWeight: bits };
   if (options.tileRows !== undefined) tileOpts.tileRows = options.tileRows;
   if (options.tileCols !== undefined) tileOpts.tileCols = options.tileCols;
-  return new DigitalStore(rows, cols, bits, wMin, wMax, planTiles(rows, cols, tileOpts));
+  const plan = planTilesFor(fn, rows, cols, tileOpts);
+  return new DigitalStore(rows, cols, bits, wMin, wMax, plan);
 }

@@ -18,7 +18,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CbramError } from '../core/errors';
 import { copyZigguratTables, type Rng } from '../core/rng';
-import { checkBoolean, checkOptions, checkPositiveInt, fail } from '../core/validate';
+import { checkBoolean, checkBudget, checkOptions, checkPositiveInt, fail } from '../core/validate';
 import type { DeviceArray, DeviceStorage, PulseTally } from '../device/array';
 import { STEP_TABLE_SIZE } from '../device/models';
 
@@ -72,12 +72,14 @@ export interface ReadKernels {
    * const i = new Float64Array(3);
    * k.matvec([0.1, 0.2], i); // i ≈ [3e-6, 3e-6, 3e-6] A
    */
-  matvec(v: ArrayLike<number>, out: Float32Array | Float64Array): void;
+  matvec(v: ArrayLike<number>, out: Float32Array | Float64Array, caller?: string): void;
   /**
    * Binary (spike) read: out[j] = Σ_{k<count} g[idx[k]·cols + j], the column sums of the listed
    * rows (a row listed twice counts twice). Entries of idx past `count` are ignored. `out` is
    * overwritten; count 0 gives zeros. Throws E_ARG unless count is an integer in
    * [0, idx.length], every idx[k] (k < count) is in [0, rows) and out.length === cols.
+   * `caller` (optional) is the public function named in error messages (default
+   * `ReadKernels.sumRows`); `matvec` takes one too.
    *
    * @example
    * const k = createReadKernels(397, 500);
@@ -85,7 +87,12 @@ export interface ReadKernels {
    * const out = new Float64Array(500);
    * k.sumRows(Int32Array.of(3, 7, 0), 2, out); // rows 3 and 7: every entry 2e-5
    */
-  sumRows(idx: Int32Array | Uint32Array, count: number, out: Float32Array | Float64Array): void;
+  sumRows(
+    idx: Int32Array | Uint32Array,
+    count: number,
+    out: Float32Array | Float64Array,
+    caller?: string,
+  ): void;
   /**
    * @internal The per-spike training kernels on this matrix (WebAssembly), or null on the JS
    * path. Used by the network and the learning rules (src/network/synapses.ts,
@@ -258,23 +265,28 @@ export function isSimdAvailable(): boolean {
   return kernelsModule() !== null;
 }
 
+function checkOut(fn: string, out: unknown, cols: number): void {
+  if (!(out instanceof Float32Array || out instanceof Float64Array))
+    fail(fn, 'out', out, `a Float32Array or Float64Array of length ${cols} (cols)`);
+  if (out.length !== cols) fail(fn, 'out', out, `an array of length ${cols} (cols)`);
+}
+
 function checkSumRows(
   rows: number,
   cols: number,
   idx: Int32Array | Uint32Array,
   count: number,
   out: Float32Array | Float64Array,
+  fn = 'ReadKernels.sumRows',
 ): void {
   if (!(idx instanceof Int32Array || idx instanceof Uint32Array))
-    fail('ReadKernels.sumRows', 'idx', idx, 'an Int32Array or Uint32Array of row indices');
+    fail(fn, 'idx', idx, 'an Int32Array or Uint32Array of row indices');
   if (!Number.isInteger(count) || count < 0 || count > idx.length)
-    fail('ReadKernels.sumRows', 'count', count, `an integer in [0, ${idx.length}]`);
-  if (!out || out.length !== cols)
-    fail('ReadKernels.sumRows', 'out', out, `an array of length ${cols} (cols)`);
+    fail(fn, 'count', count, `an integer in [0, ${idx.length}]`);
+  checkOut(fn, out, cols);
   for (let k = 0; k < count; k++) {
     const r = idx[k]!;
-    if (!(r >= 0 && r < rows))
-      fail('ReadKernels.sumRows', `idx[${k}]`, r, `an integer in [0, ${rows})`);
+    if (!(r >= 0 && r < rows)) fail(fn, `idx[${k}]`, r, `an integer in [0, ${rows})`);
   }
 }
 
@@ -283,11 +295,15 @@ function checkMatvec(
   cols: number,
   v: ArrayLike<number>,
   out: Float32Array | Float64Array,
+  fn = 'ReadKernels.matvec',
 ): void {
-  if (!v || v.length !== rows)
-    fail('ReadKernels.matvec', 'v', v, `an array of length ${rows} (rows)`);
-  if (!out || out.length !== cols)
-    fail('ReadKernels.matvec', 'out', out, `an array of length ${cols} (cols)`);
+  if (!v || typeof v !== 'object' || v.length !== rows)
+    fail(fn, 'v', v, `an array of length ${rows} (rows)`);
+  checkOut(fn, out, cols);
+  for (let i = 0; i < rows; i++) {
+    const x = v[i];
+    if (typeof x !== 'number' || !Number.isFinite(x)) fail(fn, `v[${i}]`, x, 'a finite voltage');
+  }
 }
 
 const align16 = (bytes: number) => Math.ceil(bytes / 16) * 16;
@@ -499,16 +515,21 @@ class WasmReadKernels implements ReadKernels {
     this.train = bindTrain(rows, cols, layout, wasm);
   }
 
-  matvec(v: ArrayLike<number>, out: Float32Array | Float64Array): void {
-    checkMatvec(this.rows, this.cols, v, out);
+  matvec(v: ArrayLike<number>, out: Float32Array | Float64Array, caller?: string): void {
+    checkMatvec(this.rows, this.cols, v, out, caller);
     const vv = this.v;
     for (let i = 0; i < this.rows; i++) vv[i] = v[i]!;
     this.fns.matvec(this.gOff, this.rows, this.cols, this.vOff, this.outOff);
     out.set(this.out);
   }
 
-  sumRows(idx: Int32Array | Uint32Array, count: number, out: Float32Array | Float64Array): void {
-    checkSumRows(this.rows, this.cols, idx, count, out);
+  sumRows(
+    idx: Int32Array | Uint32Array,
+    count: number,
+    out: Float32Array | Float64Array,
+    caller?: string,
+  ): void {
+    checkSumRows(this.rows, this.cols, idx, count, out, caller);
     // The index scratch holds `rows` entries; a longer list (repeated rows) goes in chunks.
     const cap = this.rows;
     const first = Math.min(count, cap);
@@ -698,9 +719,9 @@ class JsReadKernels implements ReadKernels {
   }
 
   // The same loop structure as ./wasm/read.ts: four rows per pass over the accumulator.
-  matvec(v: ArrayLike<number>, out: Float32Array | Float64Array): void {
+  matvec(v: ArrayLike<number>, out: Float32Array | Float64Array, caller?: string): void {
     const { rows, cols, g, acc } = this;
-    checkMatvec(rows, cols, v, out);
+    checkMatvec(rows, cols, v, out, caller);
     acc.fill(0);
     let n = 0; // rows pending in (o0, x0) .. (o2, x2)
     let o0 = 0;
@@ -737,9 +758,14 @@ class JsReadKernels implements ReadKernels {
     out.set(acc);
   }
 
-  sumRows(idx: Int32Array | Uint32Array, count: number, out: Float32Array | Float64Array): void {
+  sumRows(
+    idx: Int32Array | Uint32Array,
+    count: number,
+    out: Float32Array | Float64Array,
+    caller?: string,
+  ): void {
     const { rows, cols, g, acc } = this;
-    checkSumRows(rows, cols, idx, count, out);
+    checkSumRows(rows, cols, idx, count, out, caller);
     acc.fill(0);
     let k = 0;
     for (; k + 3 < count; k += 4) {
@@ -778,10 +804,14 @@ class JsCrossbarKernels extends JsReadKernels implements CrossbarKernels {
   }
 }
 
-function checkShape(fn: string, rows: number, cols: number): void {
+function checkShape(fn: string, rows: number, cols: number, bytesPerCell: number): void {
   checkPositiveInt(fn, 'rows', rows);
   checkPositiveInt(fn, 'cols', cols);
   if (rows * cols > 1 << 28) fail(fn, 'rows × cols', rows * cols, `at most ${1 << 28} cells`);
+  checkBudget(fn, 'rows × cols', rows * cols, bytesPerCell, {
+    unit: 'cells',
+    hint: 'lower rows or cols',
+  });
 }
 
 /** Options for {@link createReadKernels}. */
@@ -809,7 +839,7 @@ export function createReadKernels(
   cols: number,
   options: ReadKernelsOptions = {},
 ): ReadKernels {
-  checkShape('createReadKernels', rows, cols);
+  checkShape('createReadKernels', rows, cols, 4);
   checkOptions('createReadKernels', options, ['simd']);
   if (options.simd !== undefined) checkBoolean('createReadKernels', 'options.simd', options.simd);
   const module = options.simd === false ? null : kernelsModule();
@@ -838,7 +868,7 @@ export function createCrossbarKernels(
   cols: number,
   options: ReadKernelsOptions = {},
 ): CrossbarKernels {
-  checkShape('createCrossbarKernels', rows, cols);
+  checkShape('createCrossbarKernels', rows, cols, 18);
   checkOptions('createCrossbarKernels', options, ['simd']);
   if (options.simd !== undefined)
     checkBoolean('createCrossbarKernels', 'options.simd', options.simd);

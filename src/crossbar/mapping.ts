@@ -9,8 +9,8 @@
  * cell's own bounds, so device-to-device spread shows up as weight error, as it does on chip.
  * The digital mapping (b bits over b binary cells) lives in ./digital.ts.
  */
-import type { DeviceConfig } from '../device/config';
-import { checkNumber, checkOneOf, checkOptions, fail } from '../core/validate';
+import { checkDeviceConfig, type DeviceConfig } from '../device/config';
+import { checkNumber, checkObject, checkOneOf, checkOptions, fail } from '../core/validate';
 
 export type AnalogMappingKind = 'offset' | 'differential';
 export const ANALOG_MAPPING_KINDS: readonly AnalogMappingKind[] = ['offset', 'differential'];
@@ -27,6 +27,9 @@ export interface WeightMapping {
   /** Devices per weight (1 or 2). */
   readonly devicesPerWeight: number;
 }
+
+/** Mappings made by createMapping (frozen, so already valid). */
+const mappings = new WeakSet<object>();
 
 /** Options for {@link createMapping}. */
 export interface MappingOptions {
@@ -46,6 +49,7 @@ export interface MappingOptions {
  */
 export function createMapping(device: DeviceConfig, options: MappingOptions = {}): WeightMapping {
   const fn = 'createMapping';
+  device = checkDeviceConfig(fn, device, 'device.');
   checkOptions(fn, options, ['kind', 'wMin', 'wMax']);
   const kind = checkOneOf(fn, 'options.kind', options.kind ?? 'offset', ANALOG_MAPPING_KINDS);
   const wMin = checkNumber(fn, 'options.wMin', options.wMin ?? -1);
@@ -55,7 +59,7 @@ export function createMapping(device: DeviceConfig, options: MappingOptions = {}
   });
   if (kind === 'differential' && wMin !== -wMax)
     fail(fn, 'options.wMin', wMin, `-wMax (${-wMax}) for a differential mapping`);
-  return Object.freeze({
+  const m = Object.freeze({
     kind,
     wMin,
     wMax,
@@ -63,6 +67,29 @@ export function createMapping(device: DeviceConfig, options: MappingOptions = {}
     gMax: device.gMax,
     devicesPerWeight: kind === 'offset' ? 1 : 2,
   });
+  mappings.add(m);
+  return m;
+}
+
+/**
+ * Check a mapping that may have been built by hand: the fields {@link createMapping} sets, with
+ * wMin < wMax and gMin < gMax.
+ */
+function checkMapping(fn: string, m: unknown): WeightMapping {
+  if (m !== null && typeof m === 'object' && mappings.has(m)) return m as WeightMapping;
+  checkObject(fn, 'mapping', m, 'a WeightMapping from createMapping()');
+  checkOptions(`${fn} (mapping)`, m, ['kind', 'wMin', 'wMax', 'gMin', 'gMax', 'devicesPerWeight']);
+  const q = m as WeightMapping;
+  const kind = checkOneOf(fn, 'mapping.kind', q.kind, ANALOG_MAPPING_KINDS);
+  checkNumber(fn, 'mapping.wMin', q.wMin);
+  checkNumber(fn, 'mapping.wMax', q.wMax, { min: q.wMin, exclusiveMin: true });
+  checkNumber(fn, 'mapping.gMin', q.gMin, { min: 0 });
+  checkNumber(fn, 'mapping.gMax', q.gMax, { min: q.gMin, exclusiveMin: true });
+  if (q.devicesPerWeight !== (kind === 'offset' ? 1 : 2))
+    fail(fn, 'mapping.devicesPerWeight', q.devicesPerWeight, kind === 'offset' ? '1' : '2');
+  if (kind === 'differential' && q.wMin !== -q.wMax)
+    fail(fn, 'mapping.wMin', q.wMin, `-wMax (${-q.wMax}) for a differential mapping`);
+  return q;
 }
 
 /**
@@ -70,6 +97,8 @@ export function createMapping(device: DeviceConfig, options: MappingOptions = {}
  * 'differential' [G⁺, G⁻] with one device at G_min.
  */
 export function weightToConductance(m: WeightMapping, w: number): number | [number, number] {
+  checkMapping('weightToConductance', m);
+  checkNumber('weightToConductance', 'w', w);
   const c = w < m.wMin ? m.wMin : w > m.wMax ? m.wMax : w;
   const span = m.gMax - m.gMin;
   if (m.kind === 'offset') return m.gMin + ((c - m.wMin) / (m.wMax - m.wMin)) * span;
@@ -79,6 +108,9 @@ export function weightToConductance(m: WeightMapping, w: number): number | [numb
 
 /** Weight read from conductance g ('offset') or from the pair gPlus, gMinus ('differential'). */
 export function conductanceToWeight(m: WeightMapping, g: number, gMinus?: number): number {
+  checkMapping('conductanceToWeight', m);
+  checkNumber('conductanceToWeight', 'g', g);
+  if (gMinus !== undefined) checkNumber('conductanceToWeight', 'gMinus', gMinus);
   const span = m.gMax - m.gMin;
   if (m.kind === 'offset') return m.wMin + ((g - m.gMin) / span) * (m.wMax - m.wMin);
   if (gMinus === undefined)
@@ -91,6 +123,7 @@ export function conductanceToWeight(m: WeightMapping, g: number, gMinus?: number
  * Σ w·v = a·Σv + b·Σ G·v can be done on conductances.
  */
 export function offsetCoefficients(m: WeightMapping): { a: number; b: number } {
+  checkMapping('offsetCoefficients', m);
   const b = (m.wMax - m.wMin) / (m.gMax - m.gMin);
   return { a: m.wMin - b * m.gMin, b };
 }

@@ -5,8 +5,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CbramError } from '../core/errors';
-import { checkInt, checkNumber, checkOptions, fail } from '../core/validate';
-import type { Rng } from '../core/rng';
+import { checkBudget, checkInt, checkNumber, checkOptions, fail } from '../core/validate';
+import { Rng } from '../core/rng';
 import { parseIdx } from './idx';
 
 /** Images as bytes (0–255), one row of `pixels` per image, with labels 0–9. */
@@ -20,6 +20,45 @@ export interface Dataset {
   labels: Uint8Array;
   /** For reduced sets: the original pixel index (0–783) of each column. */
   pixelIndex?: Int32Array;
+}
+
+/**
+ * Check that `v` is a usable {@link Dataset}: a positive pixel count, `n` images of `pixels` bytes
+ * in a Uint8Array, `n` labels 0–9 in a Uint8Array and, when present, a pixelIndex of `pixels`
+ * entries. `from` says where datasets come from, for the message. Returns `v`.
+ *
+ * @example
+ * checkDataset('evaluate', 'options.testData', test);
+ */
+export function checkDataset(
+  fn: string,
+  param: string,
+  v: unknown,
+  from = 'a Dataset from loadPaperMnist() or loadMnist()',
+): Dataset {
+  if (
+    v === null ||
+    typeof v !== 'object' ||
+    !((v as Dataset).images instanceof Uint8Array) ||
+    !((v as Dataset).labels instanceof Uint8Array)
+  )
+    fail(fn, param, v, from);
+  const d = v as Dataset;
+  checkInt(fn, `${param}.n`, d.n, { min: 0 });
+  checkInt(fn, `${param}.pixels`, d.pixels, { min: 1 });
+  if (d.images.length !== d.n * d.pixels)
+    fail(fn, `${param}.images.length`, d.images.length, `n × pixels = ${d.n * d.pixels}`, 'E_DATA');
+  if (d.labels.length !== d.n)
+    fail(fn, `${param}.labels.length`, d.labels.length, `n = ${d.n}`, 'E_DATA');
+  for (let i = 0; i < d.n; i++) {
+    if (d.labels[i]! > 9) fail(fn, `${param}.labels[${i}]`, d.labels[i], 'a class 0-9', 'E_DATA');
+  }
+  if (
+    d.pixelIndex !== undefined &&
+    (!(d.pixelIndex instanceof Int32Array) || d.pixelIndex.length !== d.pixels)
+  )
+    fail(fn, `${param}.pixelIndex`, d.pixelIndex, `an Int32Array of ${d.pixels} pixel indices`);
+  return d;
 }
 
 /** MNIST's two splits. */
@@ -50,7 +89,17 @@ function readSplit(dir: string, prefix: string): Dataset {
         param: 'dir',
         value: dir,
       });
-    return parseIdx(fs.readFileSync(p));
+    let bytes: Buffer;
+    try {
+      bytes = fs.readFileSync(p);
+    } catch (e) {
+      throw new CbramError('E_DATA', `loadMnist: cannot read ${p}: ${(e as Error).message}`, {
+        fn: 'loadMnist',
+        param: 'dir',
+        value: dir,
+      });
+    }
+    return parseIdx(bytes);
   };
   const im = read(`${prefix}-images-idx3-ubyte`);
   const lb = read(`${prefix}-labels-idx1-ubyte`);
@@ -80,6 +129,8 @@ function readSplit(dir: string, prefix: string): Dataset {
  */
 export function loadMnist(options: { dir?: string } = {}): Mnist {
   checkOptions('loadMnist', options, ['dir']);
+  if (options.dir !== undefined && (typeof options.dir !== 'string' || !options.dir))
+    fail('loadMnist', 'options.dir', options.dir, 'a folder path (a non-empty string)');
   const dir = options.dir ?? mnistDir();
   return { train: readSplit(dir, 'train'), test: readSplit(dir, 't10k') };
 }
@@ -96,6 +147,7 @@ export function selectPixels(datasets: Dataset[], threshold = 0.05): Int32Array 
   if (!Array.isArray(datasets) || datasets.length === 0)
     fail(fn, 'datasets', datasets, 'a non-empty array of datasets');
   checkNumber(fn, 'threshold', threshold, { min: 0, max: 1, exclusiveMax: true });
+  datasets.forEach((ds, d) => checkDataset(fn, `datasets[${d}]`, ds));
   const P = datasets[0]!.pixels;
   const nz = new Int32Array(P);
   let total = 0;
@@ -115,11 +167,16 @@ export function selectPixels(datasets: Dataset[], threshold = 0.05): Int32Array 
 /** Keep only the listed pixels of every image. */
 export function reducePixels(ds: Dataset, pixelIndex: Int32Array): Dataset {
   const fn = 'reducePixels';
+  checkDataset(fn, 'ds', ds);
   if (!(pixelIndex instanceof Int32Array) || pixelIndex.length === 0)
     fail(fn, 'pixelIndex', pixelIndex, 'a non-empty Int32Array from selectPixels()');
   for (let k = 0; k < pixelIndex.length; k++)
     checkInt(fn, `pixelIndex[${k}]`, pixelIndex[k], { min: 0, max: ds.pixels - 1 });
   const p = pixelIndex.length;
+  checkBudget(fn, 'ds.n × pixelIndex.length', ds.n * p, 1, {
+    unit: 'bytes',
+    hint: 'keep fewer pixels or images',
+  });
   const images = new Uint8Array(ds.n * p);
   for (let i = 0; i < ds.n; i++) {
     const o = i * ds.pixels;
@@ -137,7 +194,18 @@ export function reducePixels(ds: Dataset, pixelIndex: Int32Array): Dataset {
  */
 export function subset(ds: Dataset, indices: ArrayLike<number>): Dataset {
   const fn = 'subset';
+  checkDataset(fn, 'ds', ds);
+  if (
+    indices === null ||
+    typeof indices !== 'object' ||
+    !(Array.isArray(indices) || ArrayBuffer.isView(indices))
+  )
+    fail(fn, 'indices', indices, 'an array of image indices');
   const n = indices.length;
+  checkBudget(fn, 'indices.length × (ds.pixels + 1)', n * (ds.pixels + 1), 1, {
+    unit: 'bytes',
+    hint: 'take fewer images',
+  });
   const images = new Uint8Array(n * ds.pixels);
   const labels = new Uint8Array(n);
   for (let k = 0; k < n; k++) {
@@ -155,12 +223,17 @@ export function subset(ds: Dataset, indices: ArrayLike<number>): Dataset {
 /** 0, 1, …, n − 1. */
 export function firstN(n: number): Int32Array {
   checkInt('firstN', 'n', n, { min: 0 });
+  checkBudget('firstN', 'n', n, 4, { unit: 'indices', hint: 'lower n' });
   return Int32Array.from({ length: n }, (_, i) => i);
 }
 
 /** A seeded random subset of `count` image indices out of `n`, in random order. */
 export function randomIndices(n: number, count: number, rng: Rng): Uint32Array {
-  checkInt('randomIndices', 'count', count, { min: 0, max: n });
+  const fn = 'randomIndices';
+  checkInt(fn, 'n', n, { min: 0, max: 2 ** 32 - 1 });
+  checkInt(fn, 'count', count, { min: 0, max: n });
+  if (!(rng instanceof Rng)) fail(fn, 'rng', rng, 'an Rng, e.g. createRng(seed).stream("subset")');
+  checkBudget(fn, 'n', n, 4, { unit: 'indices', hint: 'lower n' });
   return rng.permutation(n).subarray(0, count);
 }
 

@@ -5,10 +5,10 @@
  * the cell's own G_min (`lo`), range (`span`), step multiplier (`scale`) and fault (`stuck`).
  * Cells are addressed by flat index; the crossbar lays them out row-major.
  */
-import type { DeviceConfig } from './config';
+import { checkDeviceConfig, type DeviceConfig } from './config';
 import { buildStepTables, STEP_TABLE_SIZE, type StepTables } from './models';
-import type { Rng } from '../core/rng';
-import { checkInt, checkNumber, fail } from '../core/validate';
+import { Rng } from '../core/rng';
+import { checkBudget, checkInt, checkNumber, checkOptions, fail } from '../core/validate';
 
 /** Fault codes stored in {@link DeviceArray.stuck}. */
 export const FAULT_NONE = 0;
@@ -133,6 +133,7 @@ export class DeviceArray {
     c2c: Rng,
     tally: PulseTally,
   ): void {
+    checkPulseLine(this.size, start, stride, count, pulses, mask, c2c, tally);
     const { g, lo, span, scale, stuck } = this;
     const setT = this.tables.set;
     const resetT = this.tables.reset;
@@ -229,12 +230,57 @@ export class DeviceArray {
   }
 }
 
+/** The entry checks of {@link DeviceArray.pulse}: O(1), outside its loop. */
+function checkPulseLine(
+  size: number,
+  start: number,
+  stride: number,
+  count: number,
+  pulses: unknown,
+  mask: unknown,
+  c2c: unknown,
+  tally: unknown,
+): void {
+  const fn = 'DeviceArray.pulse';
+  const ints = Number.isInteger(start) && Number.isInteger(stride) && Number.isInteger(count);
+  const last = ints ? start + (count - 1) * stride : NaN;
+  if (
+    !(pulses instanceof Int8Array) ||
+    !ints ||
+    count < 0 ||
+    count > pulses.length ||
+    (count > 1 && stride === 0) ||
+    (count > 0 && !(start >= 0 && start < size && last >= 0 && last < size))
+  )
+    fail(
+      fn,
+      '(start, stride, count, pulses)',
+      [start, stride, count, (pulses as Int8Array | null)?.length],
+      `a line of distinct cells inside the ${size} cells and an Int8Array of at least count pulses`,
+    );
+  if (mask !== null && (!(mask instanceof Uint8Array) || mask.length !== size))
+    fail(fn, 'mask', mask, `null or a Uint8Array of length ${size}`);
+  if (!(c2c instanceof Rng)) fail(fn, 'c2c', c2c, 'an Rng, e.g. createRng(seed).stream("c2c")');
+  if (tally === null || typeof tally !== 'object')
+    fail(fn, 'tally', tally, 'a PulseTally from createTally()');
+}
+
 /** Lognormal multiplier with mean 1 and relative spread `sd` (exact mean, any sd). */
 function lognormalUnitMean(rng: Rng, sd: number): number {
   if (sd === 0) return 1;
   const s2 = Math.log(1 + sd * sd);
   return Math.exp(Math.sqrt(s2) * rng.normal() - s2 / 2);
 }
+
+const STORAGE_KEYS = ['g', 'lo', 'span', 'scale', 'stuck'] as const;
+/** Bytes per cell of each storage array. */
+const STORAGE_BYTES: Record<keyof DeviceStorage, number> = {
+  g: 4,
+  lo: 4,
+  span: 4,
+  scale: 4,
+  stuck: 1,
+};
 
 /** A caller's storage array for createDeviceArray (checked), or a new one. */
 function storageArray<T extends Float32Array | Uint8Array>(
@@ -268,9 +314,16 @@ export function createDeviceArray(
   options: DeviceArrayOptions = {},
 ): DeviceArray {
   const fn = 'createDeviceArray';
-  if (!config || typeof config !== 'object' || !config.model)
-    fail(fn, 'config', config, 'a DeviceConfig from defineDevice() or PRESETS');
+  config = checkDeviceConfig(fn, config, 'config.');
   checkInt(fn, 'size', size, { min: 1, max: 2 ** 30 });
+  if (!(d2d instanceof Rng)) fail(fn, 'd2d', d2d, 'an Rng, e.g. createRng(seed).stream("d2d")');
+  checkOptions(fn, options, [...STORAGE_KEYS, 'initial']);
+  let bytesPerCell = 0;
+  for (const k of STORAGE_KEYS) if (options[k] === undefined) bytesPerCell += STORAGE_BYTES[k];
+  checkBudget(fn, 'size', size, bytesPerCell, {
+    unit: 'cells',
+    hint: `each new cell takes ${bytesPerCell} bytes of state; lower size`,
+  });
   const storage: DeviceStorage = {
     g: storageArray(options.g, Float32Array, size, 'g'),
     lo: storageArray(options.lo, Float32Array, size, 'lo'),

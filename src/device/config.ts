@@ -178,12 +178,14 @@ const MODEL_KEYS: Record<DeviceModelKind, string[]> = {
 };
 
 function checkPulse(fn: string, param: string, p: unknown): PulseConfig {
-  if (!p || typeof p !== 'object') fail(fn, param, p, 'an object { voltage, width, energy? }');
-  checkOptions(fn, p, ['voltage', 'width', 'energy']);
+  if (!p || typeof p !== 'object' || Array.isArray(p))
+    fail(fn, param, p, 'an object { voltage, width, energy? }');
+  checkOptions(`${fn} (${param})`, p, ['voltage', 'width', 'energy']);
   const q = p as PulseConfig;
-  checkNumber(fn, `${param}.voltage`, q.voltage);
+  checkNumber(fn, `${param}.voltage`, q.voltage, { min: -1000, max: 1000 });
   checkNumber(fn, `${param}.width`, q.width, { min: 0, exclusiveMin: true });
-  if (q.energy !== undefined) checkNumber(fn, `${param}.energy`, q.energy, { min: 0 });
+  if (q.width > 1) fail(fn, `${param}.width`, q.width, 'at most 1 s (widths are in seconds)');
+  if (q.energy !== undefined) checkNumber(fn, `${param}.energy`, q.energy, { min: 0, max: 1 });
   return Object.freeze({ ...q });
 }
 
@@ -209,52 +211,53 @@ function checkMonotone(fn: string, param: string, a: ArrayLike<number>, up: bool
   }
 }
 
-function checkModel(fn: string, m: unknown, gMin: number, gMax: number): DeviceModel {
-  if (!m || typeof m !== 'object') fail(fn, 'model', m, 'an object with a kind');
-  const kind = checkOneOf(fn, 'model.kind', (m as DeviceModel).kind, DEVICE_MODEL_KINDS);
+function checkModel(fn: string, m: unknown, gMin: number, gMax: number, at: string): DeviceModel {
+  if (!m || typeof m !== 'object' || Array.isArray(m))
+    fail(fn, `${at}model`, m, 'an object with a kind');
+  const kind = checkOneOf(fn, `${at}model.kind`, (m as DeviceModel).kind, DEVICE_MODEL_KINDS);
   checkOptions(`${fn} (model "${kind}")`, m, MODEL_KEYS[kind]);
   const pos = { min: 0, exclusiveMin: true };
   switch (kind) {
     case 'linear': {
       const q = m as LinearModel;
-      checkNumber(fn, 'model.setPulses', q.setPulses, { min: 1 });
-      checkNumber(fn, 'model.resetPulses', q.resetPulses, { min: 1 });
+      checkNumber(fn, `${at}model.setPulses`, q.setPulses, { min: 1 });
+      checkNumber(fn, `${at}model.resetPulses`, q.resetPulses, { min: 1 });
       return Object.freeze({ ...q });
     }
     case 'nonlinear': {
       const q = m as NonlinearModel;
-      checkNumber(fn, 'model.setPulses', q.setPulses, { min: 1 });
-      checkNumber(fn, 'model.resetPulses', q.resetPulses, { min: 1 });
-      checkNumber(fn, 'model.setNonlinearity', q.setNonlinearity, { min: 0, max: 50 });
-      checkNumber(fn, 'model.resetNonlinearity', q.resetNonlinearity, { min: 0, max: 50 });
+      checkNumber(fn, `${at}model.setPulses`, q.setPulses, { min: 1 });
+      checkNumber(fn, `${at}model.resetPulses`, q.resetPulses, { min: 1 });
+      checkNumber(fn, `${at}model.setNonlinearity`, q.setNonlinearity, { min: 0, max: 50 });
+      checkNumber(fn, `${at}model.resetNonlinearity`, q.resetNonlinearity, { min: 0, max: 50 });
       return Object.freeze({ ...q });
     }
     case 'softBounds': {
       const q = m as SoftBoundsModel;
-      checkNumber(fn, 'model.setStep', q.setStep, { ...pos, max: 1 });
-      checkNumber(fn, 'model.resetStep', q.resetStep, { ...pos, max: 1 });
+      checkNumber(fn, `${at}model.setStep`, q.setStep, { ...pos, max: 1 });
+      checkNumber(fn, `${at}model.resetStep`, q.resetStep, { ...pos, max: 1 });
       return Object.freeze({ ...q });
     }
     case 'exponential': {
       const q = m as ExponentialModel;
-      checkNumber(fn, 'model.setStep', q.setStep, { ...pos, max: 1 });
-      checkNumber(fn, 'model.setGamma', q.setGamma, { min: 0, max: 50 });
-      checkNumber(fn, 'model.resetStep', q.resetStep, { ...pos, max: 1 });
-      checkNumber(fn, 'model.resetGamma', q.resetGamma, { min: 0, max: 50 });
+      checkNumber(fn, `${at}model.setStep`, q.setStep, { ...pos, max: 1 });
+      checkNumber(fn, `${at}model.setGamma`, q.setGamma, { min: 0, max: 50 });
+      checkNumber(fn, `${at}model.resetStep`, q.resetStep, { ...pos, max: 1 });
+      checkNumber(fn, `${at}model.resetGamma`, q.resetGamma, { min: 0, max: 50 });
       return Object.freeze({ ...q });
     }
     case 'table': {
       const q = m as TableModel;
-      const set = Array.from(checkFiniteArray(fn, 'model.set', q.set));
-      const reset = Array.from(checkFiniteArray(fn, 'model.reset', q.reset));
-      checkMonotone(fn, 'model.set', set, true);
-      checkMonotone(fn, 'model.reset', reset, false);
+      const set = Array.from(checkFiniteArray(fn, `${at}model.set`, q.set));
+      const reset = Array.from(checkFiniteArray(fn, `${at}model.reset`, q.reset));
+      checkMonotone(fn, `${at}model.set`, set, true);
+      checkMonotone(fn, `${at}model.reset`, reset, false);
       const tol = 1e-9 * gMax;
       for (const [name, v, want] of [
-        ['model.set[0]', set[0]!, gMin],
-        ['model.set[last]', set[set.length - 1]!, gMax],
-        ['model.reset[0]', reset[0]!, gMax],
-        ['model.reset[last]', reset[reset.length - 1]!, gMin],
+        [`${at}model.set[0]`, set[0]!, gMin],
+        [`${at}model.set[last]`, set[set.length - 1]!, gMax],
+        [`${at}model.reset[0]`, reset[0]!, gMax],
+        [`${at}model.reset[last]`, reset[reset.length - 1]!, gMin],
       ] as const) {
         if (Math.abs(v - want) > tol)
           fail(
@@ -266,10 +269,81 @@ function checkModel(fn: string, m: unknown, gMin: number, gMax: number): DeviceM
           );
       }
       if (set[set.length - 1]! <= set[0]!)
-        fail(fn, 'model.set', set, 'a rising SET train (last > first)', 'E_DATA');
+        fail(fn, `${at}model.set`, set, 'a rising SET train (last > first)', 'E_DATA');
       return Object.freeze({ kind, set: Object.freeze(set), reset: Object.freeze(reset) });
     }
   }
+}
+
+/** The most a conductance may be, S (1 S is a 1 Ω cell, far above any memristive device). */
+export const MAX_CONDUCTANCE = 1;
+
+/** Configs this module built or checked: they are frozen, so they need no second check. */
+const checked = new WeakSet<object>();
+
+/**
+ * Check every field of a complete device config and return it frozen: the checks of
+ * {@link defineDevice}, for configs that arrive as plain objects (a config edited by hand, read
+ * from JSON, or spread from a preset). `at` prefixes parameter names in messages, e.g.
+ * `"device."` gives `createCrossbar: device.gMax must be ...`. Configs from defineDevice or
+ * PRESETS are returned as they are.
+ *
+ * @example
+ * const dev = checkDeviceConfig('createCrossbar', JSON.parse(text), 'device.');
+ */
+export function checkDeviceConfig(fn: string, config: unknown, at = ''): DeviceConfig {
+  if (config !== null && typeof config === 'object' && checked.has(config))
+    return config as DeviceConfig;
+  const what = 'a DeviceConfig from defineDevice() or PRESETS';
+  if (
+    config === null ||
+    typeof config !== 'object' ||
+    Array.isArray(config) ||
+    !('model' in config)
+  )
+    fail(fn, at ? at.slice(0, -1) : 'config', config, what);
+  checkOptions(at ? `${fn} (${at.slice(0, -1)})` : fn, config, CONFIG_KEYS);
+  const c = config as DeviceConfig;
+  for (const key of CONFIG_KEYS) {
+    if ((c as unknown as Record<string, unknown>)[key] === undefined)
+      fail(
+        fn,
+        `${at}${key}`,
+        undefined,
+        'present (a DeviceConfig has every field; build one from a subset with defineDevice())',
+      );
+  }
+  if (typeof c.name !== 'string' || !c.name) fail(fn, `${at}name`, c.name, 'a non-empty string');
+  if (typeof c.source !== 'string') fail(fn, `${at}source`, c.source, 'a string');
+  if (!Array.isArray(c.assumed) || c.assumed.some((a) => typeof a !== 'string'))
+    fail(fn, `${at}assumed`, c.assumed, 'an array of field names');
+  checkNumber(fn, `${at}gMin`, c.gMin, { min: 0 });
+  checkNumber(fn, `${at}gMax`, c.gMax, { min: c.gMin, exclusiveMin: true });
+  if (c.gMax > MAX_CONDUCTANCE)
+    fail(fn, `${at}gMax`, c.gMax, `at most ${MAX_CONDUCTANCE} S (conductances are in siemens)`);
+  if (c.levels !== 0) checkInt(fn, `${at}levels`, c.levels, { min: 2, max: 1 << 20 });
+  for (const k of ['c2cStd', 'gMinDtod', 'gMaxDtod', 'stepDtod', 'readNoiseStd'] as const) {
+    checkNumber(fn, `${at}${k}`, c[k], { min: 0, max: 1 });
+  }
+  checkNumber(fn, `${at}pStuckOff`, c.pStuckOff, { min: 0, max: 1 });
+  checkNumber(fn, `${at}pStuckOn`, c.pStuckOn, { min: 0, max: 1 - c.pStuckOff });
+  if (!(typeof c.retentionTau === 'number' && c.retentionTau > 0))
+    fail(
+      fn,
+      `${at}retentionTau`,
+      c.retentionTau,
+      'a positive number of seconds, or Infinity for no retention loss',
+    );
+  const out = Object.freeze({
+    ...c,
+    assumed: Object.freeze([...c.assumed]),
+    model: checkModel(fn, c.model, c.gMin, c.gMax, at),
+    set: checkPulse(fn, `${at}set`, c.set),
+    reset: checkPulse(fn, `${at}reset`, c.reset),
+    read: checkPulse(fn, `${at}read`, c.read),
+  });
+  checked.add(out);
+  return out;
 }
 
 /**
@@ -286,34 +360,7 @@ export function defineDevice(
 ): DeviceConfig {
   const fn = 'defineDevice';
   checkOptions(fn, options, CONFIG_KEYS);
-  const c = { ...base, ...options } as DeviceConfig;
-  if (typeof c.name !== 'string' || !c.name) fail(fn, 'name', c.name, 'a non-empty string');
-  if (typeof c.source !== 'string') fail(fn, 'source', c.source, 'a string');
-  if (!Array.isArray(c.assumed) || c.assumed.some((a) => typeof a !== 'string'))
-    fail(fn, 'assumed', c.assumed, 'an array of field names');
-  checkNumber(fn, 'gMin', c.gMin, { min: 0 });
-  checkNumber(fn, 'gMax', c.gMax, { min: c.gMin, exclusiveMin: true });
-  if (c.levels !== 0) checkInt(fn, 'levels', c.levels, { min: 2, max: 1 << 20 });
-  for (const k of ['c2cStd', 'gMinDtod', 'gMaxDtod', 'stepDtod', 'readNoiseStd'] as const) {
-    checkNumber(fn, k, c[k], { min: 0, max: 1 });
-  }
-  checkNumber(fn, 'pStuckOff', c.pStuckOff, { min: 0, max: 1 });
-  checkNumber(fn, 'pStuckOn', c.pStuckOn, { min: 0, max: 1 - c.pStuckOff });
-  if (!(typeof c.retentionTau === 'number' && c.retentionTau > 0))
-    fail(
-      fn,
-      'retentionTau',
-      c.retentionTau,
-      'a positive number of seconds, or Infinity for no retention loss',
-    );
-  return Object.freeze({
-    ...c,
-    assumed: Object.freeze([...c.assumed]),
-    model: checkModel(fn, c.model, c.gMin, c.gMax),
-    set: checkPulse(fn, 'set', c.set),
-    reset: checkPulse(fn, 'reset', c.reset),
-    read: checkPulse(fn, 'read', c.read),
-  });
+  return checkDeviceConfig(fn, { ...base, ...options });
 }
 
 /**
@@ -324,6 +371,8 @@ export function deviceDiff(
   config: DeviceConfig,
   base: DeviceConfig = DEVICE_DEFAULTS,
 ): Partial<DeviceConfig> {
+  config = checkDeviceConfig('deviceDiff', config, 'config.');
+  base = checkDeviceConfig('deviceDiff', base, 'base.');
   const out: Record<string, unknown> = {};
   for (const k of CONFIG_KEYS as (keyof DeviceConfig)[]) {
     if (JSON.stringify(config[k]) !== JSON.stringify(base[k])) out[k] = config[k];

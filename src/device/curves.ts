@@ -3,10 +3,13 @@
  * more devices, the measurement behind the paper's device figure and the input format of
  * {@link fitDevice}.
  */
-import type { DeviceConfig } from './config';
+import { checkDeviceConfig, type DeviceConfig } from './config';
 import { createDeviceArray, createTally } from './array';
 import { toRng, type Rng } from '../core/rng';
-import { checkInt, checkOptions } from '../core/validate';
+import { checkBudget, checkInt, checkOptions } from '../core/validate';
+
+/** Bytes per row of a {@link PulseResponse}. */
+const ROW_BYTES = 4 + 4 + 4 + 8 + 8;
 
 /** Options for {@link pulseResponse}. */
 export interface PulseResponseOptions {
@@ -47,6 +50,7 @@ export function pulseResponse(
   options: PulseResponseOptions = {},
 ): PulseResponse {
   const fn = 'pulseResponse';
+  config = checkDeviceConfig(fn, config, 'config.');
   checkOptions(fn, options, ['cycles', 'setPulses', 'resetPulses', 'devices', 'seed']);
   const cycles = checkInt(fn, 'options.cycles', options.cycles ?? 3, { min: 1, max: 10000 });
   const nSet = checkInt(fn, 'options.setPulses', options.setPulses ?? 100, { min: 1, max: 100000 });
@@ -56,10 +60,15 @@ export function pulseResponse(
   });
   const nDev = checkInt(fn, 'options.devices', options.devices ?? 1, { min: 1, max: 100000 });
   const rng = toRng(fn, 'options.seed', options.seed ?? 0);
-  const dev = createDeviceArray(config, nDev, rng.stream('d2d'));
-  const c2c = rng.stream('c2c');
   const rowsPer = cycles * (nSet + nReset + 2);
   const n = nDev * rowsPer;
+  // Per row: device, cycle and pulse (Int32), conductance (Float64), direction (a reference).
+  checkBudget(fn, 'devices × cycles × (setPulses + resetPulses + 2)', n, ROW_BYTES, {
+    unit: 'rows',
+    hint: 'lower cycles, devices or the pulses per train',
+  });
+  const dev = createDeviceArray(config, nDev, rng.stream('d2d'));
+  const c2c = rng.stream('c2c');
   const out: PulseResponse = {
     device: new Int32Array(n),
     cycle: new Int32Array(n),

@@ -30,8 +30,8 @@
  */
 import { fromCSV, type ColumnTable } from 'arquero';
 import { CbramError } from '../core/errors';
-import { checkOneOf, checkOptions, fail, nearestName } from '../core/validate';
-import { DEVICE_DEFAULTS, defineDevice, type DeviceConfig, type DeviceModel } from './config';
+import { checkBudget, checkOneOf, checkOptions, fail, nearestName } from '../core/validate';
+import { DEVICE_DEFAULTS, checkDeviceConfig, type DeviceConfig, type DeviceModel } from './config';
 import { resetStep, setStep } from './models';
 import type { PulseResponse } from './curves';
 
@@ -166,6 +166,9 @@ interface Rows {
   cycle: string[];
 }
 
+/** Bytes the fit allocates per row of data (typed columns, steps and residuals of every candidate). */
+const FIT_ROW_BYTES = 256;
+
 const REQUIRED = ['pulse', 'conductance', 'direction'] as const;
 const OPTIONAL = ['cycle', 'device'] as const;
 
@@ -182,7 +185,11 @@ function columnsOf(data: unknown): Map<string, ArrayLike<unknown>> {
   if (typeof data === 'string') {
     if (!data.trim())
       dataError('data', 'data is empty: expected CSV text with a header row and one row per pulse');
-    data = fromCSV(data, { autoType: false });
+    try {
+      data = fromCSV(data, { autoType: false });
+    } catch (e) {
+      dataError('data', `data is not readable CSV text (${(e as Error).message})`);
+    }
   }
   const cols = new Map<string, ArrayLike<unknown>>();
   if (isTable(data)) {
@@ -229,6 +236,10 @@ function readRows(data: unknown): Rows {
       dataError(`data.${name}`, `column lengths differ: pulse has ${n} rows, ${name} has ${len}`);
   }
   if (n === 0) dataError('data', 'data has no rows (expected one row per pulse)', 0);
+  checkBudget(FN, 'rows of data', n, FIT_ROW_BYTES, {
+    unit: 'rows',
+    hint: 'fit fewer pulses (e.g. fewer cycles or devices)',
+  });
   const pulseCol = cols.get('pulse')!;
   const gCol = cols.get('conductance')!;
   const dirCol = cols.get('direction')!;
@@ -815,7 +826,10 @@ export function fitDevice(
   const name = options.name ?? 'fitted';
   if (typeof name !== 'string' || !name) fail(FN, 'options.name', name, 'a non-empty string');
   const base = options.base ?? {};
+  if (base === null || typeof base !== 'object' || Array.isArray(base))
+    fail(FN, 'options.base', base, 'an object of DeviceConfig fields');
   checkOptions(`${FN} (options.base)`, base, Object.keys(DEVICE_DEFAULTS));
+  checkDeviceConfig(FN, { ...DEVICE_DEFAULTS, ...base }, 'options.base.');
 
   const rows = readRows(data);
   const prep = prepare(rows);
@@ -880,19 +894,24 @@ export function fitDevice(
   const assumed = [
     ...new Set([...(base.assumed ?? []), ...NOT_FITTED.filter((f) => !(f in base))]),
   ];
-  const config = defineDevice({
-    ...base,
-    name,
-    source,
-    assumed,
-    model,
-    gMin: lo.mean,
-    gMax: hi.mean,
-    c2cStd: stats.c2cStd,
-    gMinDtod: stats.gMinDtod,
-    gMaxDtod: stats.gMaxDtod,
-    stepDtod: stats.stepDtod,
-  });
+  const config = checkDeviceConfig(
+    FN,
+    {
+      ...DEVICE_DEFAULTS,
+      ...base,
+      name,
+      source,
+      assumed,
+      model,
+      gMin: lo.mean,
+      gMax: hi.mean,
+      c2cStd: stats.c2cStd,
+      gMinDtod: stats.gMinDtod,
+      gMaxDtod: stats.gMaxDtod,
+      stepDtod: stats.stepDtod,
+    },
+    'fitted.',
+  );
   return {
     config,
     kind,
@@ -925,9 +944,15 @@ export function toCSV(response: PulseResponse): string {
     if (response[c]?.length !== n)
       fail(fn, `response.${c}`, response[c], `a column of ${n ?? 'equal'} rows like the others`);
   }
+  checkBudget(fn, 'rows', n, 128, { unit: 'rows of text', hint: 'write fewer pulses' });
   const lines = [cols.join(',')];
   for (let i = 0; i < n; i++) {
     const g = response.conductance[i]!;
+    if (typeof g !== 'number' || !Number.isFinite(g))
+      fail(fn, `response.conductance[${i}]`, g, 'a finite number of siemens', 'E_DATA');
+    const dir = response.direction[i];
+    if (dir !== 'set' && dir !== 'reset')
+      fail(fn, `response.direction[${i}]`, dir, '"set" or "reset"', 'E_DATA');
     lines.push(
       `${response.device[i]},${response.cycle[i]},${response.direction[i]},${response.pulse[i]},${g.toExponential()}`,
     );

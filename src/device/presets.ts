@@ -3,7 +3,7 @@
  * are listed in `assumed` (see ../../docs/devices.md for the reasoning).
  */
 import { defineDevice, type DeviceConfig, type DeviceOptions } from './config';
-import { checkOneOf } from '../core/validate';
+import { checkOneOf, fail } from '../core/validate';
 
 /** The fields of a preset whose values are our assumptions (MISSION.md ranges), not measurements. */
 const NUMBERS_ASSUMED = [
@@ -143,5 +143,7 @@ export const PRESET_NAMES = Object.keys(PRESETS) as PresetName[];
  */
 export function devicePreset(name: PresetName, overrides: DeviceOptions = {}): DeviceConfig {
   checkOneOf('devicePreset', 'name', name, PRESET_NAMES);
+  if (overrides === null || typeof overrides !== 'object' || Array.isArray(overrides))
+    fail('devicePreset', 'overrides', overrides, 'an object of DeviceConfig fields to change');
   return defineDevice({ ...overrides, name: overrides.name ?? name }, PRESETS[name]);
 }

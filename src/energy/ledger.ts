@@ -159,8 +159,9 @@ export class EnergyLedger {
    * ledger.record('set', 'train', 50, 50 * 0.25e-12);
    */
   record(kind: EventKind, phase: EventPhase, count: number, joules: number): this {
-    const k = KIND_INDEX[kind];
-    const p = PHASE_INDEX[phase];
+    // typeof first: a key that is not a string (an object, a symbol) must not reach the lookup.
+    const k = typeof kind === 'string' ? KIND_INDEX[kind] : undefined;
+    const p = typeof phase === 'string' ? PHASE_INDEX[phase] : undefined;
     if (k === undefined) checkOneOf('EnergyLedger.record', 'kind', kind, EVENT_KINDS);
     if (p === undefined) checkOneOf('EnergyLedger.record', 'phase', phase, EVENT_PHASES);
     // `x >= 0` rejects NaN and negatives; `x <= MAX_VALUE` rejects Infinity.

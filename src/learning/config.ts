@@ -2,10 +2,10 @@
  * Training configuration: the paper's experiment with every assumed value a documented,
  * overridable default (../../docs/learning.md lists the sources).
  */
-import type { DeviceConfig } from '../device/config';
+import { checkDeviceConfig, type DeviceConfig } from '../device/config';
 import { PRESETS, PRESET_NAMES, type PresetName } from '../device/presets';
 import { checkInt, checkNumber, checkOneOf, checkOptions, fail } from '../core/validate';
-import { definePruning, type PruningConfig } from '../pruning/pruning';
+import { pruningFor, type PruningConfig } from '../pruning/pruning';
 
 export type RuleKind = 'ideal' | 'device';
 
@@ -88,22 +88,27 @@ export type TrainOptions = Partial<Omit<TrainConfig, 'pruning'>> & {
  * const cfg = defineTraining({ outputs: 100, epochs: 1, imagesPerEpoch: 5000, rule: 'ideal' });
  */
 export function defineTraining(options: TrainOptions = {}): TrainConfig {
-  const fn = 'defineTraining';
+  return trainingFor('defineTraining', options);
+}
+
+/** @internal {@link defineTraining} with errors naming `fn`, the public function called. */
+export function trainingFor(fn: string, options: TrainOptions = {}): TrainConfig {
   checkOptions(fn, options, Object.keys(TRAIN_DEFAULTS));
   const c = { ...TRAIN_DEFAULTS, ...options } as TrainConfig;
   checkInt(fn, 'outputs', c.outputs, { min: 2, max: 100000 });
   checkNumber(fn, 'inputRate', c.inputRate, { min: 0 });
   checkNumber(fn, 'outputRate', c.outputRate, { min: 0, exclusiveMin: true });
   checkNumber(fn, 'dt', c.dt, { min: 0, exclusiveMin: true, max: 0.1 });
-  checkNumber(fn, 'presentation', c.presentation, { min: c.dt });
-  checkNumber(fn, 'window', c.window, { min: c.dt });
+  checkNumber(fn, 'presentation', c.presentation, { min: c.dt, max: MAX_STEPS * c.dt });
+  checkNumber(fn, 'window', c.window, { min: c.dt, max: MAX_STEPS * c.dt });
   if (c.inputRate * c.dt > 1)
     fail(fn, 'inputRate', c.inputRate, `<= 1/dt = ${1 / c.dt} Hz (at most one spike per step)`);
   if (c.outputRate * c.dt > 1) fail(fn, 'outputRate', c.outputRate, `<= 1/dt = ${1 / c.dt} Hz`);
   checkOneOf(fn, 'rule', c.rule, ['ideal', 'device']);
-  if (typeof c.device === 'string') checkOneOf(fn, 'device', c.device, PRESET_NAMES);
-  else if (!c.device || typeof c.device !== 'object' || !('model' in c.device))
-    fail(fn, 'device', c.device, `a preset name (${PRESET_NAMES.join(', ')}) or a DeviceConfig`);
+  const device =
+    typeof c.device === 'string'
+      ? checkOneOf(fn, 'device', c.device, PRESET_NAMES)
+      : checkDeviceConfig(fn, c.device, 'device.');
   checkNumber(fn, 'eta', c.eta, { min: 0, exclusiveMin: true, max: 1 });
   checkNumber(fn, 'etaFinal', c.etaFinal, { min: 0, exclusiveMin: true, max: 1 });
   checkNumber(fn, 'etaBias', c.etaBias, { min: 0 });
@@ -114,11 +119,25 @@ export function defineTraining(options: TrainOptions = {}): TrainConfig {
   checkInt(fn, 'imagesPerEpoch', c.imagesPerEpoch, { min: 0 });
   checkInt(fn, 'seed', c.seed, { min: 0 });
   checkNumber(fn, 'spikeEnergy', c.spikeEnergy, { min: 0 });
-  const pruning = c.pruning === null || c.pruning === undefined ? null : definePruning(c.pruning);
-  return Object.freeze({ ...c, pruning });
+  const pruning =
+    c.pruning === null || c.pruning === undefined ? null : pruningFor(fn, c.pruning, 'pruning.');
+  return Object.freeze({ ...c, device, pruning });
 }
 
-/** The device config a training config names. */
+/** Time steps a presentation or window may span (the input encoder's limit). */
+const MAX_STEPS = 1e6;
+
+/**
+ * The device config a training config names. A config given as a plain object is checked here
+ * too (it may not have come through {@link defineTraining}).
+ *
+ * @example
+ * resolveDevice(defineTraining({ device: 'pcm-like' })).gMax; // 25e-6
+ */
 export function resolveDevice(c: TrainConfig): DeviceConfig {
-  return typeof c.device === 'string' ? PRESETS[c.device] : c.device;
+  if (c === null || typeof c !== 'object')
+    fail('resolveDevice', 'config', c, 'a TrainConfig from defineTraining()');
+  return typeof c.device === 'string'
+    ? PRESETS[checkOneOf('resolveDevice', 'config.device', c.device, PRESET_NAMES)]
+    : checkDeviceConfig('resolveDevice', c.device, 'config.device.');
 }

@@ -5,8 +5,9 @@
  */
 import * as aq from 'arquero';
 import { createRng } from '../core/rng';
-import { checkInt, checkNumber, checkOptions, fail } from '../core/validate';
-import type { Dataset } from '../data/mnist';
+import { checkBudget, checkInt, checkNumber, checkOptions, fail } from '../core/validate';
+import { checkDataset, type Dataset } from '../data/mnist';
+import { RASTER_BYTES, checkSpikingModel } from './checks';
 import type { Rng } from '../core/rng';
 
 /** Options for {@link evaluate}. */
@@ -90,8 +91,6 @@ function respond(
   steps: number | undefined,
   visit: (img: number, counts: Int32Array) => void,
 ): number {
-  if (data.pixels !== model.inputs)
-    fail('evaluate', `${phase}Data.pixels`, data.pixels, `${model.inputs} (the network's inputs)`);
   const rng = createRng(seed).stream(phase);
   const streams = { spikes: rng.stream('spikes'), wta: rng.stream('wta') };
   const counts = new Int32Array(model.outputs);
@@ -111,7 +110,9 @@ function respond(
 }
 
 /**
- * Assign each output neuron the class with the highest mean response (learning off).
+ * Assign each output neuron the class with the highest mean response (learning off), over the
+ * first `n` images of `data` (default min(10,000, data.n)), with the evaluation streams of `seed`
+ * (default the model's seed).
  *
  * @example
  * const labels = labelNeurons(model, train, 10000);
@@ -119,11 +120,42 @@ function respond(
 export function labelNeurons(
   model: SpikingModel,
   data: Dataset,
-  n = Math.min(10000, data.n),
-  seed = model.seed,
+  n?: number,
+  seed?: number,
   steps?: number,
 ): Int8Array {
-  checkInt('labelNeurons', 'n', n, { min: 1, max: data.n });
+  const fn = 'labelNeurons';
+  checkSpikingModel(fn, model);
+  checkDataset(fn, 'data', data);
+  checkPixels(fn, 'data', data, model);
+  n = checkInt(fn, 'n', n ?? Math.min(10000, data.n), { min: 1, max: data.n });
+  seed = checkInt(fn, 'seed', seed ?? model.seed, { min: 0 });
+  if (steps !== undefined) checkSteps(fn, 'steps', steps, data);
+  return labelsFor(model, data, n, seed, steps);
+}
+
+function checkPixels(fn: string, param: string, data: Dataset, model: SpikingModel): void {
+  if (data.pixels !== model.inputs)
+    fail(fn, `${param}.pixels`, data.pixels, `${model.inputs} (the network's inputs)`);
+}
+
+/** Presentation steps: a positive integer whose input raster fits the memory budget. */
+function checkSteps(fn: string, param: string, steps: number, data: Dataset): void {
+  checkInt(fn, param, steps, { min: 1, max: 1e6 });
+  checkBudget(fn, `data.pixels × ${param}`, data.pixels * steps, RASTER_BYTES, {
+    unit: 'possible input spikes',
+    hint: 'shorten the presentation',
+  });
+}
+
+/** {@link labelNeurons} after its checks. */
+function labelsFor(
+  model: SpikingModel,
+  data: Dataset,
+  n: number,
+  seed: number,
+  steps: number | undefined,
+): Int8Array {
   const K = model.outputs;
   const resp = new Float64Array(10 * K);
   const perClass = new Float64Array(10);
@@ -160,7 +192,8 @@ export function labelNeurons(
  */
 export function evaluate(model: SpikingModel, options: EvaluateOptions): Evaluation {
   const fn = 'evaluate';
-  if (!options || typeof options !== 'object')
+  checkSpikingModel(fn, model);
+  if (!options || typeof options !== 'object' || Array.isArray(options))
     fail(fn, 'options', options, 'an object { testData, ... }');
   checkOptions(fn, options, [
     'labelData',
@@ -170,10 +203,19 @@ export function evaluate(model: SpikingModel, options: EvaluateOptions): Evaluat
     'seed',
     'presentation',
   ]);
-  const labelData = options.labelData ?? model.data;
-  const testData = options.testData;
-  if (!testData || !(testData.images instanceof Uint8Array))
-    fail(fn, 'options.testData', testData, 'a Dataset');
+  const labelData = checkDataset(
+    fn,
+    options.labelData === undefined ? 'model.data' : 'options.labelData',
+    options.labelData ?? model.data,
+  );
+  const testData = checkDataset(fn, 'options.testData', options.testData);
+  checkPixels(
+    fn,
+    options.labelData === undefined ? 'model.data' : 'options.labelData',
+    labelData,
+    model,
+  );
+  checkPixels(fn, 'options.testData', testData, model);
   const nLabel = checkInt(
     fn,
     'options.labelImages',
@@ -192,7 +234,11 @@ export function evaluate(model: SpikingModel, options: EvaluateOptions): Evaluat
           checkNumber(fn, 'options.presentation', options.presentation, { min: 0.001, max: 100 }) /
             1e-3,
         );
-  const labels = labelNeurons(model, labelData, nLabel, seed, steps);
+  if (steps !== undefined) {
+    checkSteps(fn, 'presentation steps', steps, labelData);
+    checkSteps(fn, 'presentation steps', steps, testData);
+  }
+  const labels = labelsFor(model, labelData, nLabel, seed, steps);
   const predictions = new Int8Array(nTest);
   const confusion = new Int32Array(100);
   const K = model.outputs;

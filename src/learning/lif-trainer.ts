@@ -9,8 +9,9 @@
  * Float weights only (the comparison is between network models, not devices).
  */
 import { createRng, type Rng } from '../core/rng';
-import { checkInt, checkNumber, checkOptions, fail } from '../core/validate';
-import type { Dataset } from '../data/mnist';
+import { checkBudget, checkInt, checkNumber, checkOptions, fail } from '../core/validate';
+import { checkDataset, type Dataset } from '../data/mnist';
+import { RASTER_BYTES, checkSignal } from './checks';
 import { createPoissonEncoder, type PoissonEncoder } from '../network/encoding';
 import { LIF_DEFAULTS, LifLayer, type LifParams } from '../network/lif';
 import { IdealSynapses } from '../network/synapses';
@@ -165,6 +166,7 @@ export class LifTrainer implements SpikingModel {
     options: { maxImages?: number; signal?: AbortSignal } = {},
   ): Promise<{ status: 'completed' | 'interrupted' | 'paused'; imagesDone: number }> {
     checkOptions('LifTrainer.train', options, ['maxImages', 'signal']);
+    checkSignal('LifTrainer.train', options.signal);
     const stop =
       options.maxImages === undefined
         ? this.imagesTotal
@@ -247,21 +249,46 @@ export class LifTrainer implements SpikingModel {
  */
 export function createLifTrainer(data: Dataset, options: LifOptions = {}): LifTrainer {
   const fn = 'createLifTrainer';
-  if (!data || !(data.images instanceof Uint8Array))
-    fail(fn, 'data', data, 'a Dataset from loadPaperMnist()');
+  checkDataset(fn, 'data', data, 'a Dataset from loadPaperMnist()');
+  if (data.n === 0) fail(fn, 'data.n', 0, 'at least 1 image', 'E_DATA');
   const d = lifDefaults(data.pixels);
   checkOptions(fn, options, Object.keys(d));
   const c = { ...d, ...options };
   checkInt(fn, 'outputs', c.outputs, { min: 2 });
   checkNumber(fn, 'inputRate', c.inputRate, { min: 0, max: 1000 });
-  checkInt(fn, 'steps', c.steps, { min: 1 });
+  checkNumber(fn, 'rateBoost', c.rateBoost, { min: 0 });
+  // Up to four re-presentations raise the rate by rateBoost each; at 1 ms steps the encoder
+  // allows at most one spike per step (1000 Hz).
+  if (c.inputRate + 4 * c.rateBoost > 1000)
+    fail(
+      fn,
+      'inputRate + 4 × rateBoost',
+      c.inputRate + 4 * c.rateBoost,
+      '<= 1000 Hz (four re-presentations raise the rate by rateBoost each; 1 ms steps allow one spike per step)',
+    );
+  checkInt(fn, 'steps', c.steps, { min: 1, max: 1e6 });
   checkNumber(fn, 'eta', c.eta, { min: 0, max: 1 });
+  checkNumber(fn, 'traceTarget', c.traceTarget);
   checkNumber(fn, 'tauMembrane', c.tauMembrane, { min: 0, exclusiveMin: true });
   checkNumber(fn, 'tauTrace', c.tauTrace, { min: 0, exclusiveMin: true });
   checkNumber(fn, 'weightSum', c.weightSum, { min: 0, exclusiveMin: true });
   checkInt(fn, 'refractory', c.refractory, { min: 0 });
+  checkNumber(fn, 'vRest', c.vRest);
+  checkNumber(fn, 'vThresh', c.vThresh);
+  checkNumber(fn, 'inputGain', c.inputGain);
+  checkNumber(fn, 'thetaPlus', c.thetaPlus, { min: 0 });
+  checkNumber(fn, 'inhibition', c.inhibition, { min: 0 });
+  checkInt(fn, 'minSpikes', c.minSpikes, { min: 0 });
   checkInt(fn, 'epochs', c.epochs, { min: 1 });
   checkInt(fn, 'imagesPerEpoch', c.imagesPerEpoch, { min: 0 });
   checkInt(fn, 'seed', c.seed, { min: 0 });
+  checkBudget(fn, 'data.pixels × outputs', data.pixels * c.outputs, 5, {
+    unit: 'synapses',
+    hint: 'lower outputs',
+  });
+  checkBudget(fn, 'data.pixels × steps', data.pixels * c.steps, RASTER_BYTES, {
+    unit: 'possible input spikes',
+    hint: 'lower steps',
+  });
   return new LifTrainer(data, Object.freeze(c));
 }

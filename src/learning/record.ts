@@ -4,7 +4,8 @@
  */
 import { createRng } from '../core/rng';
 import { checkInt, checkOptions, fail } from '../core/validate';
-import type { Dataset } from '../data/mnist';
+import { checkDataset, type Dataset } from '../data/mnist';
+import { checkSpikingModel } from './checks';
 import type { SpikingModel } from './evaluate';
 
 /** Options for {@link recordSpikes}. */
@@ -54,16 +55,16 @@ export function recordSpikes(
   options: RecordSpikesOptions = {},
 ): SpikeRecord {
   const fn = 'recordSpikes';
-  if (!model || typeof model.respond !== 'function')
-    fail(fn, 'model', model, 'a trained or untrained network (createTrainer, createLifTrainer)');
-  if (!data || !(data.images instanceof Uint8Array))
-    fail(fn, 'data', data, 'a Dataset from loadPaperMnist()');
+  checkSpikingModel(fn, model);
+  checkDataset(fn, 'data', data, 'a Dataset from loadPaperMnist()');
   if (data.pixels !== model.inputs)
     fail(fn, 'data.pixels', data.pixels, `${model.inputs} (the network's inputs)`);
   checkOptions(fn, options, ['seed', 'neurons']);
   checkInt(fn, 'index', index, { min: 0, max: data.n - 1 });
   const seed = checkInt(fn, 'options.seed', options.seed ?? model.seed, { min: 0 });
   const K = model.outputs;
+  if (options.neurons !== undefined && !Array.isArray(options.neurons))
+    fail(fn, 'options.neurons', options.neurons, 'a non-empty array of output neuron indices');
   const list = options.neurons ?? Array.from({ length: K }, (_, k) => k);
   if (!Array.isArray(list) || list.length === 0)
     fail(fn, 'options.neurons', list, 'a non-empty array of output neuron indices');

@@ -9,14 +9,22 @@
  */
 import { createCrossbar } from '../crossbar/crossbar';
 import { createRng, type Rng } from '../core/rng';
-import { checkInt, checkOptions, fail } from '../core/validate';
-import type { Dataset } from '../data/mnist';
+import {
+  checkBudget,
+  checkFunction,
+  checkInt,
+  checkNumber,
+  checkOptions,
+  fail,
+} from '../core/validate';
+import { checkDataset, type Dataset } from '../data/mnist';
 import { createLedger, type EnergyLedger } from '../energy';
 import { createPoissonEncoder, type PoissonEncoder } from '../network/encoding';
 import { DeviceSynapses, IdealSynapses, type Synapses } from '../network/synapses';
 import { WtaLayer } from '../network/wta';
 import { Pruner } from '../pruning/pruning';
-import { defineTraining, resolveDevice, type TrainConfig, type TrainOptions } from './config';
+import { RASTER_BYTES, checkSignal } from './checks';
+import { resolveDevice, trainingFor, type TrainConfig, type TrainOptions } from './config';
 import { DeviceStdp, IdealStdp, type LearningRule, type UpdateCounts } from './stdp';
 import type { SpikingModel } from './evaluate';
 
@@ -391,8 +399,15 @@ export class Trainer implements SpikingModel {
   async train(options: TrainRunOptions = {}): Promise<TrainResult> {
     const fn = 'Trainer.train';
     checkOptions(fn, options, RUN_KEYS);
-    const interval = options.progressInterval ?? 250;
-    const yieldMs = options.yieldInterval ?? 20;
+    checkSignal(fn, options.signal);
+    if (options.onProgress !== undefined)
+      checkFunction(fn, 'options.onProgress', options.onProgress, 'a function (progress) => void');
+    const interval = checkNumber(fn, 'options.progressInterval', options.progressInterval ?? 250, {
+      min: 0,
+    });
+    const yieldMs = checkNumber(fn, 'options.yieldInterval', options.yieldInterval ?? 20, {
+      min: 0,
+    });
     const stopAt =
       options.maxImages === undefined
         ? this.imagesTotal
@@ -456,16 +471,20 @@ export class Trainer implements SpikingModel {
  */
 export function createTrainer(data: Dataset, options: TrainOptions = {}): Trainer {
   const fn = 'createTrainer';
-  if (
-    !data ||
-    typeof data !== 'object' ||
-    !(data.images instanceof Uint8Array) ||
-    !(data.labels instanceof Uint8Array)
-  ) {
-    fail(fn, 'data', data, 'a Dataset from loadPaperMnist() or loadMnist()');
-  }
-  if (data.images.length !== data.n * data.pixels || data.labels.length !== data.n)
-    fail(fn, 'data', data, 'a Dataset whose images hold n × pixels bytes and n labels', 'E_DATA');
+  checkDataset(fn, 'data', data);
   if (data.n === 0) fail(fn, 'data.n', 0, 'at least 1 image', 'E_DATA');
-  return new Trainer(data, defineTraining(options));
+  const config = trainingFor(fn, options);
+  const cells = data.pixels * config.outputs;
+  checkBudget(fn, 'data.pixels × outputs', cells, config.rule === 'ideal' ? 5 : 18, {
+    unit: 'synapses',
+    hint: 'lower outputs or use fewer pixels',
+  });
+  checkBudget(
+    fn,
+    'data.pixels × presentation steps',
+    data.pixels * Math.round(config.presentation / config.dt),
+    RASTER_BYTES,
+    { unit: 'possible input spikes', hint: 'shorten the presentation or lengthen dt' },
+  );
+  return new Trainer(data, config);
 }

@@ -4,8 +4,8 @@
  * follow-up). Spike times are drawn as geometric gaps between spikes, one logarithm per spike
  * instead of one random number per input per step; the result has exactly the same distribution.
  */
-import type { Rng } from '../core/rng';
-import { checkInt, checkNumber, fail } from '../core/validate';
+import { Rng } from '../core/rng';
+import { checkBudget, checkInt, checkNumber, checkOptions, fail } from '../core/validate';
 import { createEncoderKernel, type EncoderKernel } from '../crossbar/kernels';
 
 /** A presentation's input spikes in step order (CSR: spikes of step t are inputs[start[t]..start[t+1])). */
@@ -66,6 +66,7 @@ export class PoissonEncoder {
    * encoder, valid until the next call.
    */
   encode(images: Uint8Array, offset: number, pixels: number, rng: Rng): SpikeRaster {
+    checkEncodeArgs(this.steps, images, offset, pixels, rng);
     if (this.simd) {
       if (this.kernelPixels !== pixels) {
         this.kernelPixels = pixels;
@@ -123,6 +124,28 @@ export class PoissonEncoder {
   }
 }
 
+/** Bytes per possible spike (pixels × steps) of one encode: step and input scratch, raster. */
+const SPIKE_BYTES = 24;
+
+/** The entry checks of {@link PoissonEncoder.encode} (O(1), outside its loops). */
+function checkEncodeArgs(
+  steps: number,
+  images: unknown,
+  offset: number,
+  pixels: number,
+  rng: unknown,
+): void {
+  const fn = 'PoissonEncoder.encode';
+  if (!(images instanceof Uint8Array)) fail(fn, 'images', images, 'a Uint8Array of byte images');
+  checkInt(fn, 'pixels', pixels, { min: 0, max: images.length });
+  checkInt(fn, 'offset', offset, { min: 0, max: images.length - pixels });
+  if (!(rng instanceof Rng)) fail(fn, 'rng', rng, 'an Rng, e.g. createRng(seed).stream("spikes")');
+  checkBudget(fn, 'pixels × steps', pixels * steps, SPIKE_BYTES, {
+    unit: 'possible spikes',
+    hint: 'encode fewer pixels at once or use fewer steps',
+  });
+}
+
 /** Options for {@link createPoissonEncoder}. */
 export interface PoissonEncoderOptions {
   /** Rate at full intensity, Hz (f_in; default 200). */
@@ -136,6 +159,7 @@ export interface PoissonEncoderOptions {
 /** An input encoder; rate·dt must not exceed 1. */
 export function createPoissonEncoder(options: PoissonEncoderOptions = {}): PoissonEncoder {
   const fn = 'createPoissonEncoder';
+  checkOptions(fn, options, ['rate', 'dt', 'steps']);
   const rate = checkNumber(fn, 'options.rate', options.rate ?? 200, { min: 0 });
   const dt = checkNumber(fn, 'options.dt', options.dt ?? 1e-3, { min: 0, exclusiveMin: true });
   const steps = checkInt(fn, 'options.steps', options.steps ?? 100, { min: 1, max: 1e6 });

@@ -8,9 +8,9 @@
  *   w = a + b·G with the nominal device bounds. Weight changes happen only as device pulses.
  */
 import { createReadKernels, type ReadKernels } from '../crossbar/kernels';
-import type { Crossbar } from '../crossbar/crossbar';
+import { Crossbar } from '../crossbar/crossbar';
 import { offsetCoefficients, createMapping, type WeightMapping } from '../crossbar/mapping';
-import { fail } from '../core/validate';
+import { checkBudget, checkInt, checkNumber, fail } from '../core/validate';
 import { softmaxDraw } from './softmax';
 
 /** What the network and the learning rules need from a weight store. */
@@ -57,6 +57,15 @@ export class IdealSynapses implements Synapses {
 
   /** `simd: false` forces the plain-JS kernels (the reference). */
   constructor(inputs: number, outputs: number, wMin = -1, wMax = 1, simd = true) {
+    const fn = 'IdealSynapses';
+    checkInt(fn, 'inputs', inputs, { min: 1, max: 1 << 28 });
+    checkInt(fn, 'outputs', outputs, { min: 1, max: 1 << 28 });
+    checkNumber(fn, 'wMin', wMin);
+    checkNumber(fn, 'wMax', wMax, { min: wMin, exclusiveMin: true });
+    checkBudget(fn, 'inputs × outputs', inputs * outputs, 5, {
+      unit: 'synapses',
+      hint: 'lower inputs or outputs',
+    });
     this.inputs = inputs;
     this.outputs = outputs;
     this.wMin = wMin;
@@ -115,7 +124,12 @@ export class DeviceSynapses implements Synapses {
   readonly b: number;
   private readonly vRead: number;
 
-  constructor(crossbar: Crossbar, mapping: WeightMapping = createMapping(crossbar.config)) {
+  constructor(crossbar: Crossbar, mapping?: WeightMapping) {
+    if (!(crossbar instanceof Crossbar))
+      fail('DeviceSynapses', 'crossbar', crossbar, 'a Crossbar from createCrossbar()');
+    mapping ??= createMapping(crossbar.config);
+    if (mapping === null || typeof mapping !== 'object')
+      fail('DeviceSynapses', 'mapping', mapping, 'a WeightMapping from createMapping()');
     if (mapping.kind !== 'offset')
       fail(
         'DeviceSynapses',

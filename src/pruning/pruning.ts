@@ -11,7 +11,14 @@
  * {@link PruneSelector}.
  */
 import type { Synapses } from '../network/synapses';
-import { checkInt, checkNumber, checkOneOf, checkOptions } from '../core/validate';
+import {
+  checkInt,
+  checkNumber,
+  checkObject,
+  checkOneOf,
+  checkOptions,
+  fail,
+} from '../core/validate';
 
 export type PruneMode = 'soft' | 'hard';
 
@@ -94,19 +101,36 @@ export const PRUNING_DEFAULTS: PruningConfig = Object.freeze({
   deadlineSpikes: 0,
 });
 
-/** Validate and complete pruning options. */
+/**
+ * Validate and complete pruning options.
+ *
+ * @example
+ * const p = definePruning({ fraction: 0.75, mode: 'soft' });
+ */
 export function definePruning(options: Partial<PruningConfig> = {}): PruningConfig {
-  const fn = 'definePruning';
-  checkOptions(fn, options, Object.keys(PRUNING_DEFAULTS));
+  return pruningFor('definePruning', options);
+}
+
+/**
+ * @internal {@link definePruning} for a pruning object nested in another function's options:
+ * errors name `fn` and prefix parameters with `at` (e.g. `pruning.`).
+ */
+export function pruningFor(
+  fn: string,
+  options: Partial<PruningConfig> = {},
+  at = '',
+): PruningConfig {
+  if (at) checkObject(fn, at.slice(0, -1), options, 'an object of pruning options, or null');
+  checkOptions(at ? `${fn} (${at.slice(0, -1)})` : fn, options, Object.keys(PRUNING_DEFAULTS));
   const c = { ...PRUNING_DEFAULTS, ...options };
-  checkNumber(fn, 'fraction', c.fraction, { min: 0, max: 1 });
-  checkOneOf(fn, 'mode', c.mode, ['soft', 'hard']);
-  checkNumber(fn, 'softValue', c.softValue, { min: -1, max: 1 });
-  checkInt(fn, 'matureSpikes', c.matureSpikes, { min: 1 });
-  checkOneOf(fn, 'selection', c.selection, ['smallest', 'saturated']);
-  checkNumber(fn, 'floorTolerance', c.floorTolerance, { min: 0, max: 2 });
-  checkInt(fn, 'recheckSpikes', c.recheckSpikes, { min: 0 });
-  checkInt(fn, 'deadlineSpikes', c.deadlineSpikes, { min: 0 });
+  checkNumber(fn, `${at}fraction`, c.fraction, { min: 0, max: 1 });
+  checkOneOf(fn, `${at}mode`, c.mode, ['soft', 'hard']);
+  checkNumber(fn, `${at}softValue`, c.softValue, { min: -1, max: 1 });
+  checkInt(fn, `${at}matureSpikes`, c.matureSpikes, { min: 1 });
+  checkOneOf(fn, `${at}selection`, c.selection, ['smallest', 'saturated']);
+  checkNumber(fn, `${at}floorTolerance`, c.floorTolerance, { min: 0, max: 2 });
+  checkInt(fn, `${at}recheckSpikes`, c.recheckSpikes, { min: 0 });
+  checkInt(fn, `${at}deadlineSpikes`, c.deadlineSpikes, { min: 0 });
   return Object.freeze(c);
 }
 
@@ -130,6 +154,14 @@ export class Pruner {
     criterion?: MaturityCriterion,
     selector?: PruneSelector,
   ) {
+    const fn = 'Pruner';
+    config = pruningFor(fn, config, 'config.');
+    checkInt(fn, 'outputs', outputs, { min: 1, max: 2 ** 26 });
+    checkInt(fn, 'inputs', inputs, { min: 1, max: 2 ** 26 });
+    if (criterion !== undefined && typeof criterion?.isMature !== 'function')
+      fail(fn, 'criterion', criterion, 'a MaturityCriterion { isMature(neuron, spikes) }');
+    if (selector !== undefined && typeof selector?.select !== 'function')
+      fail(fn, 'selector', selector, 'a PruneSelector { select(weights, count) }');
     this.config = config;
     this.spikes = new Int32Array(outputs);
     this.matured = new Uint8Array(outputs);

@@ -218,7 +218,7 @@ test('bad configurations and arguments get clear errors', async () => {
   assertCbramError(
     () => defineTraining({ pruning: { fraction: 1.5 } }),
     'E_ARG',
-    /definePruning: fraction must be a finite number >= 0 and <= 1, got 1.5/,
+    /defineTraining: pruning.fraction must be a finite number >= 0 and <= 1, got 1.5/,
   );
   assertCbramError(
     () => defineTraining({ pruning: { mode: 'soft', matureSpike: 3 } as never }),

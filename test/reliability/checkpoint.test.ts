@@ -133,7 +133,7 @@ test('crafted headers that pass the checksum are refused by the schema', async (
     [
       'invalid config',
       (h) => ((h.config as Record<string, unknown>).outputs = -2),
-      /the checkpoint's config is invalid: defineTraining: outputs/,
+      /the checkpoint's config is invalid: createTrainer: outputs/,
     ],
     ['no header object', (h) => (h.updates = null), /updates must be an object/],
   ];
