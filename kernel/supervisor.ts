@@ -281,7 +281,7 @@ async function answerCell(
 
 /**
  * In the child: end the process when the supervisor is gone (its IPC channel closes, or the
- * parent process id changes, which a watcher thread checks every 200 ms even while a cell keeps
+ * parent process id changes, which a watcher thread checks every 50 ms even while a cell keeps
  * the main thread busy). Without it, a child in its own process group would outlive a supervisor
  * killed with SIGKILL and keep the kernel's ports.
  */
@@ -289,7 +289,7 @@ export function watchSupervisor(onGone: () => void): void {
   process.on('disconnect', onGone);
   const w = new Worker(
     `const ppid = process.ppid;
-     setInterval(() => { if (process.ppid !== ppid) process.kill(process.pid, 'SIGKILL'); }, 200);`,
+     setInterval(() => { if (process.ppid !== ppid) process.kill(process.pid, 'SIGKILL'); }, 50);`,
     { eval: true },
   );
   w.unref();
