@@ -317,14 +317,22 @@ export class KernelClient {
 
 /** A kernel process started by {@link launchKernel}. */
 export interface LaunchedKernel {
-  process: ChildProcess;
+  /** The kernel's process (the supervisor, see kernel/supervisor.ts); a new one after restart(). */
+  readonly process: ChildProcess;
   connection: ConnectionInfo;
   connectionFile: string;
   client: KernelClient;
-  /** The kernel's stderr so far. */
+  /** The kernel's stderr so far (across restarts). */
   stderr(): string;
   /** Resolves with the first stderr text matching `re` (e.g. a rejection log line). */
   waitForStderr(re: RegExp, timeoutMs?: number): Promise<string>;
+  /** Resolves with the exit code and signal of the current process. */
+  exited(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /**
+   * Start the kernel again on the same connection file (as Jupyter's restarter does after the
+   * process died, or after stop) and wait until it answers; the client stays connected.
+   */
+  restart(): Promise<void>;
   /** Shut down (shutdown_request, then SIGKILL if needed) and clean up. */
   stop(): Promise<void>;
 }
@@ -353,31 +361,44 @@ export async function launchKernel(o: LaunchOptions = {}): Promise<LaunchedKerne
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cbram-kernel-'));
   const connectionFile = path.join(dir, 'connection.json');
   fs.writeFileSync(connectionFile, JSON.stringify(connection));
-  const child = spawn(
-    process.execPath,
-    [o.main ?? path.join(__dirname, 'main.js'), connectionFile],
-    {
+  let stderr = '';
+  const stderrWaiters: { re: RegExp; resolve: (s: string) => void }[] = [];
+  let child!: ChildProcess;
+  let exited!: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  const spawnProcess = () => {
+    child = spawn(process.execPath, [o.main ?? path.join(__dirname, 'main.js'), connectionFile], {
       cwd: o.cwd ?? dir,
       env: o.env ?? process.env,
       stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let stderr = '';
-  const stderrWaiters: { re: RegExp; resolve: (s: string) => void }[] = [];
-  child.stdout!.resume();
-  child.stderr!.setEncoding('utf8');
-  child.stderr!.on('data', (t: string) => {
-    stderr += t;
-    for (const w of stderrWaiters.splice(0)) {
-      const m = w.re.exec(stderr);
-      if (m) w.resolve(m[0]);
-      else stderrWaiters.push(w);
-    }
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    });
+    child.stdout!.resume();
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (t: string) => {
+      stderr += t;
+      for (const w of stderrWaiters.splice(0)) {
+        const m = w.re.exec(stderr);
+        if (m) w.resolve(m[0]);
+        else stderrWaiters.push(w);
+      }
+    });
+    const c = child;
+    exited = new Promise((resolve) => c.once('exit', (code, signal) => resolve({ code, signal })));
+  };
+  spawnProcess();
   const client = new KernelClient(connection);
+  const alive = () => child.exitCode === null && child.signalCode === null;
+  const waitReady = async () => {
+    await Promise.race([
+      client.ready(60_000),
+      exited.then(() => {
+        throw new Error(`kernel exited during start:\n${stderr}`);
+      }),
+    ]);
+  };
   const launched: LaunchedKernel = {
-    process: child,
+    get process() {
+      return child;
+    },
     connection,
     connectionFile,
     client,
@@ -391,8 +412,17 @@ export async function launchKernel(o: LaunchOptions = {}): Promise<LaunchedKerne
         `kernel stderr matching ${re}`,
       );
     },
+    exited: () => exited,
+    async restart() {
+      if (alive()) {
+        child.kill('SIGKILL');
+        await exited;
+      }
+      spawnProcess();
+      await waitReady();
+    },
     async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
+      if (alive()) {
         try {
           await client.request(
             'control',
@@ -411,12 +441,7 @@ export async function launchKernel(o: LaunchOptions = {}): Promise<LaunchedKerne
   };
   if (o.ready !== false) {
     try {
-      await Promise.race([
-        client.ready(60_000),
-        exited.then(() => {
-          throw new Error(`kernel exited during start:\n${stderr}`);
-        }),
-      ]);
+      await waitReady();
     } catch (e) {
       await launched.stop();
       throw e;

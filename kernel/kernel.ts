@@ -12,6 +12,13 @@
  * After an error with `stop_on_error` (the default), execute requests that had already arrived
  * are answered `aborted`, as ipykernel does; a request sent after the error reply always runs.
  *
+ * Robustness (docs/reliability-kernel.md): every failed execution publishes an `error` output,
+ * also when the failure is in showing the value (a Proxy, a throwing getter, a cyclic bundle) or
+ * in the kernel itself; the wire format uses built-ins captured at startup; `process.exit` and
+ * `process.abort` throw inside cells instead of ending the kernel; after each cell, a heap above
+ * 85% of its limit is reported on stderr. `onCell` tells a supervisor (./supervisor.ts) which
+ * request is running, so that it can answer it if the process dies.
+ *
  * Interrupts (SIGINT, or interrupt_request): synchronous code stops at once (tslab runs cells
  * with `breakOnSigint`). For asynchronous code, the cell's AbortSignal fires; a cell that took the
  * signal (e.g. `trainLive`) gets `interruptGrace` ms to stop at a consistent point, others have
@@ -19,13 +26,17 @@
  * queued executions are aborted.
  */
 import { randomUUID } from 'node:crypto';
+import { getHeapStatistics } from 'node:v8';
 import type { Publisher, Router } from 'zeromq';
+import { CbramError } from '../src/core/errors';
 import type { MimeBundle } from '../src/display/protocol';
 import { CommManager, type Comm, type CommTarget } from './comms';
 import { render } from './display/bundle';
 import { History, type HistoryRequest } from './history';
 import { textOfHtml } from './notebook';
 import { setHost, type DisplayContent, type KernelHost, type OutputParent } from './host';
+import { replacedBuiltins, withOriginals } from './builtins';
+import { guardProcessExit } from './guard';
 import { endpoint, type ConnectionInfo } from './protocol/connection';
 import { startHeartbeat, type Heartbeat } from './protocol/heartbeat';
 import { createMessage, type Content, type Message, type Sender } from './protocol/messages';
@@ -33,7 +44,7 @@ import { Outbox } from './protocol/outbox';
 import { ReplayGuard, createSigner, decode, encode, type Signer } from './protocol/wire';
 import { createRunner, type CellRunner, type RunOutcome } from './runner';
 import { StreamCapture, kernelLog, type StreamName } from './streams';
-import { CellRegistry, formatError, type ErrorContent } from './traceback';
+import { CellRegistry, formatError, safeText, type ErrorContent } from './traceback';
 import { versions } from './version';
 
 /** Options for {@link startKernel}. */
@@ -45,9 +56,29 @@ export interface KernelOptions {
   interruptGrace?: number;
   /** Where the kernel logs (default: the real stderr). */
   log?: (message: string) => void;
-  /** Install SIGINT/SIGTERM and uncaught-error handlers (default true). */
+  /** Install SIGINT/SIGTERM and uncaught-error handlers, and disable process.exit (default true). */
   processHandlers?: boolean;
+  /** Told when an execute request starts and ends, and before a requested shutdown. */
+  onCell?: (event: CellEvent) => void;
 }
+
+/** What {@link KernelOptions.onCell} is told. */
+export type CellEvent =
+  | {
+      type: 'busy';
+      /** The kernel's session id (for the headers of messages a supervisor sends). */
+      session: string;
+      /** ZeroMQ routing identities of the request, base64. */
+      identities: string[];
+      header: Message['header'];
+      executionCount: number;
+      silent: boolean;
+    }
+  | { type: 'idle' }
+  | { type: 'shutdown' };
+
+/** Heap use above this fraction of the limit after a cell is reported on stderr. */
+const HEAP_WARNING = 0.85;
 
 interface Execution {
   msg: Message;
@@ -111,6 +142,9 @@ export class Kernel {
   private closing = false;
   private resolveStopped!: () => void;
   private readonly processListeners: [string, (...a: never[]) => void][] = [];
+  private restoreExit: (() => void) | null = null;
+  /** Built-ins already reported as replaced by a cell. */
+  private replaced = new Set<string>();
 
   /** @internal Use {@link startKernel}. */
   constructor(private readonly options: KernelOptions) {
@@ -162,7 +196,10 @@ export class Kernel {
     this.publish('status', { execution_state: 'starting' }, null);
     this.streams.install();
     setHost(this.host());
-    if (this.options.processHandlers !== false) this.installProcessHandlers();
+    if (this.options.processHandlers !== false) {
+      this.installProcessHandlers();
+      this.restoreExit = guardProcessExit();
+    }
     // Let requests that are already waiting (kernel_info) be read before TypeScript loads.
     this.runnerReady = nextTurn()
       .then(() => createRunner(this.cwd, (t) => this.streams.write('stderr', t)))
@@ -180,25 +217,29 @@ export class Kernel {
   private async readLoop(sock: Router, channel: 'shell' | 'control' | 'stdin'): Promise<void> {
     try {
       for await (const frames of sock) {
-        const d = decode(frames, this.signer, this.guard);
-        if (!d.ok) {
-          this.log(`rejected a ${channel} message: ${d.reason}`);
-          continue;
-        }
-        const msg = d.message;
-        if (channel === 'shell') {
-          this.shellQueue.push(msg);
-          this.wake?.();
-        } else if (channel === 'control') void this.dispatch(msg, 'control');
-        else this.handleStdin(msg);
+        withOriginals(() => this.receive(frames, channel));
       }
     } catch (e) {
       if (!this.closing) this.log(`${channel} reader stopped: ${(e as Error).message ?? e}`);
     }
   }
 
+  private receive(frames: Buffer[], channel: 'shell' | 'control' | 'stdin'): void {
+    const d = decode(frames, this.signer, this.guard);
+    if (!d.ok) {
+      this.log(`rejected a ${channel} message: ${d.reason}`);
+      return;
+    }
+    const msg = d.message;
+    if (channel === 'shell') {
+      this.shellQueue.push(msg);
+      this.wake?.();
+    } else if (channel === 'control') void this.dispatch(msg, 'control');
+    else this.handleStdin(msg);
+  }
+
   private send(channel: 'shell' | 'control' | 'stdin', msg: Message<unknown>): void {
-    this.out[channel].send(encode(msg, this.signer));
+    withOriginals(() => this.out[channel].send(encode(msg, this.signer)));
   }
 
   /** Publish on IOPub. */
@@ -209,12 +250,34 @@ export class Kernel {
     metadata: Record<string, unknown> = {},
     buffers: Buffer[] = [],
   ): void {
+    withOriginals(() => this.publishNow(type, content, parent, metadata, buffers));
+  }
+
+  private publishNow(
+    type: string,
+    content: Content,
+    parent: Message | null,
+    metadata: Record<string, unknown>,
+    buffers: Buffer[],
+  ): void {
     if (!this.out) return;
     if (type !== 'stream') this.streams.flush();
     const msg = createMessage(this.me, type, content, parent, metadata);
     msg.identities = [Buffer.from(`kernel.${this.session}.${type}`)];
     msg.buffers = buffers;
-    this.out.iopub.send(encode(msg, this.signer));
+    let frames: Buffer[];
+    try {
+      frames = encode(msg, this.signer);
+    } catch (e) {
+      throw new CbramError(
+        'E_ARG',
+        `${type}: the output cannot be sent to the front end because its data is not JSON-safe (${safeText(
+          e instanceof Error ? e.message : e,
+        )}); display payloads must be plain data without cycles or BigInts`,
+        { fn: type === 'execute_result' ? 'execute_result' : 'display', param: 'data' },
+      );
+    }
+    this.out.iopub.send(frames);
   }
 
   private publishStream(name: StreamName, text: string): void {
@@ -233,14 +296,16 @@ export class Kernel {
   // ---- dispatch -----------------------------------------------------------------------------
 
   private async shellLoop(): Promise<void> {
+    // The kernel's own synchronous steps run with the original built-ins (./builtins.ts): the
+    // cell's code, which runs between them, may have replaced Array or String methods.
     while (!this.closing) {
-      const msg = this.shellQueue.shift();
+      const msg = withOriginals(() => this.shellQueue.shift());
       if (!msg) {
         await new Promise<void>((resolve) => (this.wake = resolve));
         this.wake = null;
         continue;
       }
-      await this.dispatch(msg, 'shell');
+      await withOriginals(() => this.dispatch(msg, 'shell'));
     }
   }
 
@@ -251,13 +316,33 @@ export class Kernel {
     try {
       await this.handle(msg, channel);
     } catch (e) {
-      this.log(`error handling ${type}: ${(e as Error).stack ?? e}`);
-      if (type.endsWith('_request')) {
-        const err = formatError(e, this.cells());
-        this.reply(channel, msg, { status: 'error', ...err });
+      // The last resort: execute() catches its own failures, so this is a kernel bug or a
+      // failure in another request. The request still gets an answer and, for an execution, a
+      // visible error.
+      try {
+        withOriginals(() => {
+          const err = formatError(e, this.cells());
+          this.log(`error handling ${type}: ${err.traceback.join('\n')}`);
+          if (type === 'execute_request' && msg.content.silent !== true)
+            this.publish('error', { ...err }, msg);
+          if (type.endsWith('_request'))
+            this.reply(channel, msg, {
+              status: 'error',
+              ...(type === 'execute_request' ? { execution_count: this.executionCount } : {}),
+              ...err,
+            });
+        });
+      } catch (e2) {
+        this.log(`error answering ${type}: ${safeText(e2)}`);
       }
     } finally {
-      if (channel === 'shell') this.publishStatus('idle', msg);
+      if (channel === 'shell') {
+        try {
+          this.publishStatus('idle', msg);
+        } catch (e3) {
+          this.log(`cannot publish idle: ${safeText(e3)}`);
+        }
+      }
     }
   }
 
@@ -320,6 +405,7 @@ export class Kernel {
         return this.reply(channel, msg, { status: 'ok' });
       case 'shutdown_request': {
         const restart = c.restart === true;
+        this.options.onCell?.({ type: 'shutdown' });
         this.reply(channel, msg, { status: 'ok', restart });
         void this.shutdown();
         return;
@@ -394,15 +480,86 @@ export class Kernel {
       interrupted: false,
       hardTimer: null,
     };
+    this.options.onCell?.({
+      type: 'busy',
+      session: this.session,
+      identities: msg.identities.map((b) => b.toString('base64')),
+      header: msg.header,
+      executionCount: count,
+      silent,
+    });
+    try {
+      await this.executeCell(msg, channel, ex, code, seq, label, count, silent, storeHistory);
+    } finally {
+      withOriginals(() => this.options.onCell?.({ type: 'idle' }));
+    }
+  }
+
+  private async executeCell(
+    msg: Message,
+    channel: 'shell' | 'control',
+    ex: Execution,
+    code: string,
+    seq: number,
+    label: string,
+    count: number,
+    silent: boolean,
+    storeHistory: boolean,
+  ): Promise<void> {
+    const c = msg.content;
     let outcome: RunOutcome;
     try {
       const runner = await this.runnerReady;
       this.current = ex;
       outcome = await runner.run(code, seq, label);
+    } catch (e) {
+      outcome = { status: 'error', error: formatError(e, this.cells()), interrupted: false };
     } finally {
       this.current = null;
       if (ex.hardTimer) clearTimeout(ex.hardTimer);
     }
+    this.noteReplacedBuiltins();
+    const error = withOriginals(() =>
+      this.showOutcome(msg, ex, outcome, count, silent, storeHistory),
+    );
+    let userExpressions: Record<string, unknown> = {};
+    if (!error) {
+      try {
+        userExpressions = await this.userExpressions(c.user_expressions);
+      } catch (e) {
+        this.streams.write('stderr', `user_expressions failed: ${safeText(e)}\n`);
+      }
+    }
+    withOriginals(() => {
+      this.warnIfHeapFull();
+      this.streams.flush();
+    });
+    if (error && (c.stop_on_error !== false || ex.interrupted)) await this.abortQueued();
+    withOriginals(() =>
+      this.reply(
+        channel,
+        msg,
+        error
+          ? { status: 'error', execution_count: count, ...error }
+          : {
+              status: 'ok',
+              execution_count: count,
+              user_expressions: userExpressions,
+              payload: [],
+            },
+      ),
+    );
+  }
+
+  /** Publish the cell's result or error; returns the error content, if the cell failed. */
+  private showOutcome(
+    msg: Message,
+    ex: Execution,
+    outcome: RunOutcome,
+    count: number,
+    silent: boolean,
+    storeHistory: boolean,
+  ): ErrorContent | null {
     if (ex.interrupted)
       outcome = {
         status: 'error',
@@ -421,64 +578,117 @@ export class Kernel {
     let error: ErrorContent | null = null;
     if (outcome.status === 'ok') {
       if (outcome.hasValue && !silent) {
-        const r = this.renderSafely(outcome.value);
-        this.publish(
-          'execute_result',
-          { execution_count: count, data: r.data, metadata: r.metadata },
-          msg,
-        );
-        if (storeHistory && typeof r.data['text/plain'] === 'string')
-          this.history.setOutput(count, r.data['text/plain']);
+        const r = this.renderSafely(outcome.value, "the cell's value");
+        if (r.ok) {
+          try {
+            this.publish(
+              'execute_result',
+              { execution_count: count, data: r.data, metadata: r.metadata },
+              msg,
+            );
+            if (storeHistory && typeof r.data['text/plain'] === 'string')
+              this.history.setOutput(count, r.data['text/plain']);
+          } catch (e) {
+            error = formatError(e, this.cells());
+          }
+        } else error = r.error;
       }
-    } else {
-      error = outcome.error;
-      if (!silent) this.publish('error', { ...error }, msg);
-    }
-    const userExpressions =
-      outcome.status === 'ok' ? await this.userExpressions(c.user_expressions) : {};
-    this.streams.flush();
-    if (error && (c.stop_on_error !== false || ex.interrupted)) await this.abortQueued();
-    this.reply(
-      channel,
-      msg,
-      error
-        ? { status: 'error', execution_count: count, ...error }
-        : { status: 'ok', execution_count: count, user_expressions: userExpressions, payload: [] },
-    );
+    } else error = outcome.error;
+    if (error && !silent) this.publish('error', { ...error }, msg);
+    return error;
   }
 
   /** Mark execute requests that arrived before now (including ones still in ZeroMQ) as aborted. */
   private async abortQueued(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 0));
     await nextTurn();
-    for (const m of this.shellQueue)
-      if (m.header.msg_type === 'execute_request') this.aborting.add(m.header.msg_id);
+    withOriginals(() => {
+      for (const m of this.shellQueue)
+        if (m.header.msg_type === 'execute_request') this.aborting.add(m.header.msg_id);
+    });
   }
 
   private async userExpressions(raw: unknown): Promise<Record<string, unknown>> {
     const out: Record<string, unknown> = {};
     if (!raw || typeof raw !== 'object' || !this.runner) return out;
-    for (const [name, expr] of Object.entries(raw as Record<string, unknown>)) {
+    const entries = withOriginals(() => Object.entries(raw as Record<string, unknown>));
+    for (const [name, expr] of entries) {
       const r = await this.runner.run(
         String(expr),
         ++this.seq,
         `user_expressions[${JSON.stringify(name)}]`,
       );
       if (r.status === 'ok') {
-        const shown = this.renderSafely(r.hasValue ? r.value : undefined);
-        out[name] = { status: 'ok', data: shown.data, metadata: shown.metadata };
+        const shown = this.renderSafely(
+          r.hasValue ? r.value : undefined,
+          `user_expressions.${name}`,
+        );
+        out[name] = shown.ok
+          ? { status: 'ok', data: shown.data, metadata: shown.metadata }
+          : { status: 'error', ...shown.error };
       } else out[name] = { status: 'error', ...r.error };
     }
     return out;
   }
 
-  private renderSafely(value: unknown): { data: MimeBundle; metadata: Record<string, unknown> } {
+  /**
+   * Render a value; a failure (a Proxy whose traps throw, a throwing getter or display method,
+   * a bundle that is not JSON-safe) becomes DisplayError content naming what failed.
+   */
+  private renderSafely(
+    value: unknown,
+    what: string,
+  ):
+    | { ok: true; data: MimeBundle; metadata: Record<string, unknown> }
+    | { ok: false; error: ErrorContent } {
     try {
-      return render(value);
+      const r = withOriginals(() => render(value));
+      return { ok: true, data: r.data, metadata: r.metadata };
     } catch (e) {
-      this.streams.write('stderr', `display failed: ${(e as Error).message ?? e}\n`);
-      return render(String(value));
+      const cause = withOriginals(() => formatError(e, this.cells()));
+      const evalue = `${what} could not be shown: ${cause.ename}: ${cause.evalue}`;
+      return {
+        ok: false,
+        error: {
+          ename: 'DisplayError',
+          evalue,
+          traceback: [`DisplayError: ${evalue}`, '', 'Caused by:', ...cause.traceback],
+        },
+      };
     }
+  }
+
+  /** Say on stderr which built-ins the cell replaced (see ./builtins.ts). */
+  private noteReplacedBuiltins(): void {
+    const now = replacedBuiltins();
+    withOriginals(() => this.noteReplaced(now));
+  }
+
+  private noteReplaced(now: string[]): void {
+    const fresh = now.filter((n) => !this.replaced.has(n));
+    this.replaced = new Set(now);
+    if (fresh.length === 0) return;
+    const list =
+      fresh.length > 5
+        ? `${fresh.slice(0, 5).join(', ')} and ${fresh.length - 5} more`
+        : fresh.join(', ');
+    this.streams.write(
+      'stderr',
+      `note: this cell replaced ${list}; your code sees the new version, while the kernel keeps using the originals for its own work\n`,
+    );
+  }
+
+  /** Warn on stderr when the heap is nearly full, before V8 gives up (see the module comment). */
+  private warnIfHeapFull(): void {
+    const h = getHeapStatistics();
+    if (h.used_heap_size <= HEAP_WARNING * h.heap_size_limit) return;
+    const mb = (n: number) => Math.round(n / 2 ** 20);
+    this.streams.write(
+      'stderr',
+      `warning: the kernel's heap holds ${mb(h.used_heap_size)} MB of its ${mb(h.heap_size_limit)} MB limit; ` +
+        'release large values (x = undefined) or restart the kernel: when the heap is full the kernel dies ' +
+        '(see CBRAM_KERNEL_HEAP_MB in docs/reliability-kernel.md)\n',
+    );
   }
 
   private flushLive(): void {
@@ -631,6 +841,8 @@ export class Kernel {
     setHost(null);
     this.streams.restore();
     for (const [event, fn] of this.processListeners) process.off(event, fn as () => void);
+    this.restoreExit?.();
+    this.restoreExit = null;
     try {
       await this.hb?.stop();
       await Promise.all(Object.values(this.out).map((o) => o.flushed()));

@@ -8,8 +8,13 @@
  *   emitted JavaScript with `//# sourceURL=cbram-cell-<n>.ts`, so stack frames name the cell;
  * - a console whose `log` receives the cell's last value (tslab prints it) and whose `error`
  *   receives what the cell threw.
+ *
+ * Compiling, completion, quick info and error formatting run with the original built-ins
+ * (./builtins.ts), so a cell that replaces `JSON.stringify` or an Array method cannot break the
+ * compilation of later cells.
  */
 import { inspect } from 'node:util';
+import { withOriginals } from './builtins';
 import { expandShorthand } from './shorthand';
 import type { ConvertResult, Converter, Diagnostic } from 'tslab/dist/converter';
 import type { Executor } from 'tslab/dist/executor';
@@ -125,7 +130,9 @@ export class CellRunner {
           cur.cancelled = true;
           return { diagnostics: [] as Diagnostic[] };
         }
-        const r = real.convert(this.failedDecl ?? prevDecl, expandShorthand(src));
+        const r = withOriginals(() =>
+          real.convert(this.failedDecl ?? prevDecl, expandShorthand(src)),
+        );
         if (cur) {
           cur.declOutput = r.declOutput ?? null;
           if (r.diagnostics.length > 0) cur.diagnostics = r.diagnostics;
@@ -138,11 +145,11 @@ export class CellRunner {
         return r;
       },
       inspect: (prevDecl, src, position) =>
-        real.inspect(this.failedDecl ?? prevDecl, src, position),
+        withOriginals(() => real.inspect(this.failedDecl ?? prevDecl, src, position)),
       complete: (prevDecl, src, position) =>
-        real.complete(this.failedDecl ?? prevDecl, src, position),
+        withOriginals(() => real.complete(this.failedDecl ?? prevDecl, src, position)),
       addModule: (name, content, meta) => {
-        const d = real.addModule(name, content, meta);
+        const d = withOriginals(() => real.addModule(name, content, meta));
         this.current?.moduleDiagnostics.push(...d);
         return d;
       },
@@ -183,6 +190,10 @@ export class CellRunner {
       this.current = null;
       this.cancelRequested = false;
     }
+    return withOriginals(() => this.outcome(cur, code, label, ok));
+  }
+
+  private outcome(cur: Current, code: string, label: string, ok: boolean): RunOutcome {
     if (cur.moduleDiagnostics.length > 0) {
       const e = formatDiagnostics(cur.moduleDiagnostics, label, code);
       this.writeStderr(`${e.traceback.join('\n')}\n`);
@@ -207,20 +218,21 @@ export class CellRunner {
 
   /** Completions at a UTF-16 offset. */
   complete(code: string, pos: number): { start: number; end: number; matches: string[] } {
-    const info = this.executor.complete(code, pos);
+    const info = withOriginals(() => this.executor.complete(code, pos));
     return { start: info.start, end: info.end, matches: info.candidates };
   }
 
   /** Quick info (type and docs) at a UTF-16 offset, or null. */
   inspect(code: string, pos: number): string | null {
-    const info = this.executor.inspect(code, pos);
-    if (!info) return null;
-    return this.tslab.inspect.printQuickInfo(info);
+    return withOriginals(() => {
+      const info = this.executor.inspect(code, pos);
+      return info ? this.tslab.inspect.printQuickInfo(info) : null;
+    });
   }
 
   /** Is the code complete, or does it need more lines (with this indent)? */
   isComplete(code: string): { complete: boolean; indent: string } {
-    const r = this.tslab.converter.isCompleteCode(code);
+    const r = withOriginals(() => this.tslab.converter.isCompleteCode(code));
     return { complete: r.completed, indent: r.indent ?? '' };
   }
 

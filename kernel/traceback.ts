@@ -227,19 +227,62 @@ export function excerpt(source: string, line: number, column: number, width = 1)
 
 /**
  * Error content for a thrown value, with frames in cells mapped to cell lines and the kernel's
- * own frames removed.
+ * own frames removed. Never throws: a value that resists description (a Proxy whose traps throw,
+ * a `message` or `stack` getter that throws, a hostile `Symbol.toPrimitive`) still gets content
+ * that says so.
  *
  * @example
  * const { ename, evalue, traceback } = formatError(e, cells);
  */
 export function formatError(err: unknown, cells: CellRegistry): ErrorContent {
+  try {
+    const c = describeError(err, cells, 0);
+    if (
+      typeof c.ename === 'string' &&
+      typeof c.evalue === 'string' &&
+      Array.isArray(c.traceback) &&
+      c.traceback.every((l) => typeof l === 'string')
+    )
+      return c;
+    throw new TypeError('the error has non-string fields');
+  } catch (e) {
+    let shown: string;
+    try {
+      shown = inspect(err, { depth: 1, customInspect: false, getters: false });
+    } catch {
+      shown = '(a value that cannot be inspected)';
+    }
+    let why: string;
+    try {
+      why = e instanceof Error ? e.message : inspect(e, { customInspect: false });
+    } catch {
+      why = 'unknown';
+    }
+    const evalue = `the cell threw a value that cannot be described (${why}): ${shown}`;
+    return { ename: 'Uncaught', evalue, traceback: [`Uncaught ${evalue}`] };
+  }
+}
+
+/** Text of a value for an error message; never throws. */
+export function safeText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  try {
+    return inspect(value, { depth: 1, customInspect: false, getters: false });
+  } catch {
+    return '(a value that cannot be inspected)';
+  }
+}
+
+function describeError(err: unknown, cells: CellRegistry, depth: number): ErrorContent {
   if (!(err instanceof Error)) {
     const evalue = inspect(err, { depth: 2 });
     return { ename: 'Uncaught', evalue, traceback: [`Uncaught ${evalue}`] };
   }
-  const ename = err.name || err.constructor?.name || 'Error';
+  const name: unknown = err.name || err.constructor?.name || 'Error';
+  const ename = typeof name === 'string' ? name : safeText(name);
   const code = (err as { code?: unknown }).code;
-  const evalue = err.message;
+  const message: unknown = err.message;
+  const evalue = typeof message === 'string' ? message : safeText(message);
   const head = `${ename}${typeof code === 'string' ? ` [${code}]` : ''}: ${evalue}`;
   const frames: string[] = [];
   let first: { cell: CellRecord; line: number; column: number } | null = null;
@@ -263,8 +306,8 @@ export function formatError(err: unknown, cells: CellRegistry): ErrorContent {
       ...excerpt(first.cell.source, first.line, first.column),
     );
   const cause = (err as { cause?: unknown }).cause;
-  if (cause !== undefined) {
-    const c = formatError(cause, cells);
+  if (cause !== undefined && depth < 8) {
+    const c = describeError(cause, cells, depth + 1);
     traceback.push('', 'Caused by:', ...c.traceback);
   }
   return { ename, evalue, traceback };

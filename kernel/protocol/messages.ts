@@ -2,7 +2,7 @@
  * Jupyter messages (protocol 5.3) as plain typed objects, and how the kernel makes new ones.
  * See https://jupyter-client.readthedocs.io/en/stable/messaging.html.
  */
-import { randomUUID } from 'node:crypto';
+import { isoNow, newUuid } from './intrinsics';
 
 /** The protocol version this kernel speaks. */
 export const PROTOCOL_VERSION = '5.3';
@@ -59,10 +59,10 @@ export function createMessage<C extends Content>(
   return {
     identities: parent ? parent.identities : [],
     header: {
-      msg_id: randomUUID(),
+      msg_id: newUuid(),
       session: from.session,
       username: from.username,
-      date: new Date().toISOString(),
+      date: isoNow(),
       msg_type: msgType,
       version: PROTOCOL_VERSION,
     },

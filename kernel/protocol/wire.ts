@@ -7,12 +7,24 @@
  * A frame set is checked before any JSON in it is parsed: a missing delimiter, a missing or wrong
  * signature, or a signature seen before (a replay) rejects the message. An empty key turns
  * signing off, as in Jupyter.
+ *
+ * Encoding, decoding and signing use built-ins captured at startup (./intrinsics.ts), so a cell
+ * that replaces `JSON.stringify`, Buffer or Array methods cannot break them.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import {
+  bytesEqual,
+  bytesToString,
+  hmacHex,
+  hmacKey,
+  parseJson,
+  sameBytes,
+  stringifyJson,
+  utf8Bytes,
+} from './intrinsics';
 import type { Header, Message } from './messages';
 
 /** Separates routing identities from the message. */
-export const DELIMITER = Buffer.from('<IDS|MSG>');
+export const DELIMITER = utf8Bytes('<IDS|MSG>');
 
 /** Signs and checks frames. */
 export interface Signer {
@@ -37,19 +49,18 @@ export function createSigner(key: string, scheme = 'hmac-sha256'): Signer {
       `kernel: signature_scheme must be "hmac-sha256", got ${JSON.stringify(scheme)}`,
     );
   const enabled = key.length > 0;
+  const secret = enabled ? hmacKey(key) : null;
   const sign = (frames: readonly (Buffer | string)[]): string => {
     if (!enabled) return '';
-    const h = createHmac('sha256', key);
-    for (const f of frames) h.update(f);
-    return h.digest('hex');
+    return hmacHex(secret!, frames);
   };
   return {
     enabled,
     sign,
     verify(signature, frames) {
       if (!enabled) return true;
-      const want = Buffer.from(sign(frames), 'latin1');
-      return signature.length === want.length && timingSafeEqual(signature, want);
+      const want = utf8Bytes(sign(frames));
+      return signature.length === want.length && sameBytes(signature, want);
     },
   };
 }
@@ -98,30 +109,33 @@ export type Decoded = { ok: true; message: Message } | { ok: false; reason: Reje
  */
 export function decode(frames: readonly Buffer[], signer: Signer, guard?: ReplayGuard): Decoded {
   let i = 0;
-  while (i < frames.length && !frames[i]!.equals(DELIMITER)) i++;
+  while (i < frames.length && !bytesEqual(frames[i]!, DELIMITER)) i++;
   if (i === frames.length) return { ok: false, reason: 'no delimiter' };
   const signature = frames[i + 1];
-  const parts = frames.slice(i + 2, i + 6);
+  const parts = range(frames, i + 2, i + 6);
   if (signature === undefined || parts.length < 4) return { ok: false, reason: 'too few frames' };
   if (signer.enabled) {
     if (signature.length === 0) return { ok: false, reason: 'missing signature' };
     if (!signer.verify(signature, parts)) return { ok: false, reason: 'bad signature' };
-    if (guard && !guard.admit(signature.toString('latin1')))
+    if (guard && !guard.admit(bytesToString(signature, 'latin1')))
       return { ok: false, reason: 'replayed signature' };
   }
   try {
-    const [header, parent, metadata, content] = parts.map((p) => JSON.parse(p.toString('utf8')));
+    const header = parseJson(bytesToString(parts[0]!));
+    const parent = parseJson(bytesToString(parts[1]!));
+    const metadata = parseJson(bytesToString(parts[2]!));
+    const content = parseJson(bytesToString(parts[3]!));
     if (!isObject(header) || typeof header.msg_type !== 'string')
       return { ok: false, reason: 'malformed JSON' };
     return {
       ok: true,
       message: {
-        identities: frames.slice(0, i),
+        identities: range(frames, 0, i),
         header: header as unknown as Header,
         parent_header: isObject(parent) ? (parent as unknown as Header) : {},
         metadata: isObject(metadata) ? metadata : {},
         content: isObject(content) ? content : {},
-        buffers: frames.slice(i + 6),
+        buffers: range(frames, i + 6, frames.length),
       },
     };
   } catch {
@@ -131,24 +145,35 @@ export function decode(frames: readonly Buffer[], signer: Signer, guard?: Replay
 
 /**
  * Frames for `message`, signed. Non-finite numbers in the content become null (JSON has no NaN).
+ * Throws (TypeError from JSON) when the content is not JSON-safe: cyclic, or holding a BigInt.
  *
  * @example
  * await socket.send(encode(reply, signer));
  */
 export function encode(message: Message<unknown>, signer: Signer): Buffer[] {
   const parts = [
-    JSON.stringify(message.header),
-    JSON.stringify(message.parent_header),
-    JSON.stringify(message.metadata),
-    JSON.stringify(message.content) ?? '{}',
+    stringifyJson(message.header) ?? '{}',
+    stringifyJson(message.parent_header) ?? '{}',
+    stringifyJson(message.metadata) ?? '{}',
+    stringifyJson(message.content) ?? '{}',
   ];
-  return [
-    ...message.identities,
-    DELIMITER,
-    Buffer.from(signer.sign(parts)),
-    ...parts.map((p) => Buffer.from(p, 'utf8')),
-    ...message.buffers,
-  ];
+  // Plain loops and index writes: a cell may have replaced Array.prototype methods.
+  const out: Buffer[] = [];
+  const ids = message.identities;
+  for (let k = 0; k < ids.length; k++) out[out.length] = ids[k]!;
+  out[out.length] = DELIMITER;
+  out[out.length] = utf8Bytes(signer.sign(parts));
+  for (let k = 0; k < parts.length; k++) out[out.length] = utf8Bytes(parts[k]!);
+  const bufs = message.buffers;
+  for (let k = 0; k < bufs.length; k++) out[out.length] = bufs[k]!;
+  return out;
+}
+
+/** `items.slice(from, to)` without Array.prototype. */
+function range<T>(items: readonly T[], from: number, to: number): T[] {
+  const out: T[] = [];
+  for (let k = from; k < to && k < items.length; k++) out[out.length] = items[k]!;
+  return out;
 }
 
 function isObject(x: unknown): x is Record<string, unknown> {

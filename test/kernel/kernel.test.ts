@@ -219,16 +219,24 @@ test(
   'the kernel listens only on the five endpoints of its connection file',
   { skip: process.platform !== 'linux' },
   () => {
-    const pid = k.process.pid!;
+    // The supervisor (kernel/supervisor.ts) and the kernel process it runs.
+    const supervisor = k.process.pid!;
+    const children = fs
+      .readFileSync(`/proc/${supervisor}/task/${supervisor}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean);
+    assert.equal(children.length, 1, 'the supervisor runs one kernel process');
     const inodes = new Set<string>();
-    for (const fd of fs.readdirSync(`/proc/${pid}/fd`)) {
-      try {
-        const m = /^socket:\[(\d+)\]$/.exec(fs.readlinkSync(`/proc/${pid}/fd/${fd}`));
-        if (m) inodes.add(m[1]!);
-      } catch {
-        // fd closed meanwhile
+    for (const pid of [supervisor, ...children])
+      for (const fd of fs.readdirSync(`/proc/${pid}/fd`)) {
+        try {
+          const m = /^socket:\[(\d+)\]$/.exec(fs.readlinkSync(`/proc/${pid}/fd/${fd}`));
+          if (m) inodes.add(m[1]!);
+        } catch {
+          // fd closed meanwhile
+        }
       }
-    }
     const listening: string[] = [];
     for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
       if (!fs.existsSync(file)) continue;
