@@ -10,6 +10,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { writeFileDurable } from '../src/core/durable';
 import { logoPng, logoSvg } from './logo';
 import { versions } from './version';
 
@@ -97,11 +98,16 @@ export function kernelJson(o: InstallOptions = {}): Record<string, unknown> {
  */
 export function installKernelspec(o: InstallOptions = {}): string {
   const dir = kernelspecDir(o);
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'kernel.json'), `${JSON.stringify(kernelJson(o), null, 2)}\n`);
-  fs.writeFileSync(path.join(dir, 'logo-32x32.png'), logoPng(32));
-  fs.writeFileSync(path.join(dir, 'logo-64x64.png'), logoPng(64));
-  fs.writeFileSync(path.join(dir, 'logo-svg.svg'), logoSvg());
+  const fn = 'installKernelspec';
+  // Logos first, kernel.json last: Jupyter lists a kernelspec only once its kernel.json exists.
+  writeFileDurable(path.join(dir, 'logo-32x32.png'), logoPng(32), fn);
+  writeFileDurable(path.join(dir, 'logo-64x64.png'), logoPng(64), fn);
+  writeFileDurable(path.join(dir, 'logo-svg.svg'), logoSvg(), fn);
+  writeFileDurable(
+    path.join(dir, 'kernel.json'),
+    `${JSON.stringify(kernelJson(o), null, 2)}\n`,
+    fn,
+  );
   return dir;
 }
 
