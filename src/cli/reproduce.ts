@@ -10,7 +10,6 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { SingleBar, Presets } from 'cli-progress';
 import { PNG } from 'pngjs';
 import { preflightDir, writeFileDurable } from '../core/durable';
 import { CbramError } from '../core/errors';
@@ -21,7 +20,8 @@ import { DeviceSynapses } from '../network/synapses';
 import { saveCheckpoint, loadCheckpoint } from '../learning/checkpoint';
 import { resolveDevice } from '../learning/config';
 import { confusionTable, evaluate, type Evaluation } from '../learning/evaluate';
-import { createTrainer, type Trainer, type TrainProgress } from '../learning/trainer';
+import { createTrainer, type Trainer } from '../learning/trainer';
+import { createRunBars } from './progress';
 import type { ReproduceArgs } from './reproduce-args';
 
 export type { ReproduceArgs } from './reproduce-args';
@@ -87,6 +87,14 @@ function evaluationFromJSON(j: Record<string, unknown>): Evaluation {
     predictions: Int8Array.from(j.predictions as number[]),
     confusion: Int32Array.from(j.confusion as number[]),
   };
+}
+
+/** "train 400 nJ, label 80 nJ, test 84 nJ": the phases that used energy. */
+function energyByPhase(byPhase: Record<string, { joules: number }>): string {
+  return Object.entries(byPhase)
+    .filter(([, v]) => v.joules > 0)
+    .map(([phase, v]) => `${phase} ${formatSI(v.joules, 'J')}`)
+    .join(', ');
 }
 
 function usage(message: string, param: string, value: unknown): never {
@@ -245,24 +253,7 @@ export async function reproduce(args: ReproduceArgs): Promise<number> {
         : ''),
   );
 
-  const bar = args.quiet
-    ? null
-    : new SingleBar(
-        {
-          format:
-            ' {bar} {percentage}% | {value}/{total} images | {ips} img/s | ETA {eta_formatted} | epoch {epoch} | running acc {acc} | {energy}',
-          hideCursor: true,
-          etaBuffer: 50,
-        },
-        Presets.shades_classic,
-      );
-  const onProgress = (p: TrainProgress) =>
-    bar?.update(p.imagesDone, {
-      ips: p.imagesPerSecond.toFixed(0),
-      epoch: p.epoch + 1,
-      acc: `${(p.runningAccuracy * 100).toFixed(1)}%`,
-      energy: formatSI(p.energy, 'J'),
-    });
+  const bars = createRunBars(args.quiet);
 
   const perEpoch = trainer.imagesTotal / cfg.epochs;
   const accFile = path.join(args.out, 'accuracy.csv');
@@ -276,10 +267,14 @@ export async function reproduce(args: ReproduceArgs): Promise<number> {
   let barRunning = false;
   for (;;) {
     if (evaluationDue()) {
-      if (barRunning) bar?.stop();
       barRunning = false;
       const epoch = Math.round(trainer.imagesDone / perEpoch);
-      const ev = evaluate(trainer, { testData: mnist.test, labelImages, testImages });
+      const ev = evaluate(trainer, {
+        testData: mnist.test,
+        labelImages,
+        testImages,
+        onProgress: bars.evaluation(epoch),
+      });
       log(
         `epoch ${epoch}: accuracy ${(ev.accuracy * 100).toFixed(2)} % on ${ev.testImages} test images (labels from ${ev.labelImages} training images)`,
       );
@@ -291,18 +286,17 @@ export async function reproduce(args: ReproduceArgs): Promise<number> {
     }
     if (trainer.done) break;
     if (!barRunning) {
-      bar?.start(trainer.imagesTotal, trainer.imagesDone, {
-        ips: '-',
-        epoch: Math.floor(trainer.imagesDone / perEpoch) + 1,
-        acc: '-',
-        energy: '',
-      });
+      bars.startTraining(
+        trainer.imagesDone,
+        trainer.imagesTotal,
+        Math.floor(trainer.imagesDone / perEpoch) + 1,
+      );
       barRunning = true;
     }
     const nextEpochEnd = (Math.floor(trainer.imagesDone / perEpoch) + 1) * perEpoch;
     const r = await trainer.train({
       signal: controller.signal,
-      onProgress,
+      onProgress: (p) => bars.training(p),
       maxImages: nextEpochEnd - trainer.imagesDone,
     });
     save();
@@ -311,7 +305,7 @@ export async function reproduce(args: ReproduceArgs): Promise<number> {
       break;
     }
   }
-  if (barRunning) bar?.stop();
+  bars.stop();
   process.off('SIGINT', onSigint);
   if (interrupted) {
     log(
@@ -363,7 +357,7 @@ export async function reproduce(args: ReproduceArgs): Promise<number> {
     FN,
   );
   log(
-    `done: accuracy ${(final.accuracy * 100).toFixed(2)} %, energy ${formatSI(summary.energyJoules, 'J')}, ${summary.trainImagesPerSecond.toFixed(0)} images/s; results in ${args.out}`,
+    `done: accuracy ${(final.accuracy * 100).toFixed(2)} %, energy ${formatSI(summary.energyJoules, 'J')} (${energyByPhase(summary.energyByPhase)}), ${summary.trainImagesPerSecond.toFixed(0)} images/s over ${summary.trainSeconds.toFixed(1)} s of training; results in ${args.out}`,
   );
   return 0;
 }

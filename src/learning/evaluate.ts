@@ -27,6 +27,18 @@ export interface EvaluateOptions {
    * inference gives more output spikes per image and a less noisy vote, at more read energy.
    */
   presentation?: number;
+  /**
+   * Called as images are presented: the phase ('label', then 'test'), images done in it and its
+   * total; about every 1 % of a phase and once at its end. For progress bars.
+   */
+  onProgress?: (p: EvaluateProgress) => void;
+}
+
+/** A progress report of {@link evaluate}. */
+export interface EvaluateProgress {
+  phase: 'label' | 'test';
+  done: number;
+  total: number;
 }
 
 /** Evaluation results. */
@@ -90,8 +102,10 @@ function respond(
   phase: 'label' | 'test',
   steps: number | undefined,
   visit: (img: number, counts: Int32Array) => void,
+  onProgress?: (p: EvaluateProgress) => void,
 ): number {
   const rng = createRng(seed).stream(phase);
+  const every = Math.max(1, Math.ceil(n / 100));
   const streams = { spikes: rng.stream('spikes'), wta: rng.stream('wta') };
   const counts = new Int32Array(model.outputs);
   const leave = model.enterPhase?.(phase);
@@ -101,6 +115,8 @@ function respond(
       counts.fill(0);
       total += model.respond(data, img, streams, counts, steps);
       visit(img, counts);
+      if (onProgress && ((img + 1) % every === 0 || img + 1 === n))
+        onProgress({ phase, done: img + 1, total: n });
     }
   } finally {
     leave?.();
@@ -155,16 +171,26 @@ function labelsFor(
   n: number,
   seed: number,
   steps: number | undefined,
+  onProgress?: (p: EvaluateProgress) => void,
 ): Int8Array {
   const K = model.outputs;
   const resp = new Float64Array(10 * K);
   const perClass = new Float64Array(10);
-  respond(model, data, n, seed, 'label', steps, (img, counts) => {
-    const c = data.labels[img]!;
-    perClass[c]++;
-    const o = c * K;
-    for (let k = 0; k < K; k++) resp[o + k] += counts[k]!;
-  });
+  respond(
+    model,
+    data,
+    n,
+    seed,
+    'label',
+    steps,
+    (img, counts) => {
+      const c = data.labels[img]!;
+      perClass[c]++;
+      const o = c * K;
+      for (let k = 0; k < K; k++) resp[o + k] += counts[k]!;
+    },
+    onProgress,
+  );
   const labels = new Int8Array(K).fill(-1);
   for (let k = 0; k < K; k++) {
     let best = -1;
@@ -202,7 +228,10 @@ export function evaluate(model: SpikingModel, options: EvaluateOptions): Evaluat
     'testImages',
     'seed',
     'presentation',
+    'onProgress',
   ]);
+  if (options.onProgress !== undefined && typeof options.onProgress !== 'function')
+    fail(fn, 'options.onProgress', options.onProgress, 'a function (p) => void');
   const labelData = checkDataset(
     fn,
     options.labelData === undefined ? 'model.data' : 'options.labelData',
@@ -238,32 +267,41 @@ export function evaluate(model: SpikingModel, options: EvaluateOptions): Evaluat
     checkSteps(fn, 'presentation steps', steps, labelData);
     checkSteps(fn, 'presentation steps', steps, testData);
   }
-  const labels = labelsFor(model, labelData, nLabel, seed, steps);
+  const labels = labelsFor(model, labelData, nLabel, seed, steps, options.onProgress);
   const predictions = new Int8Array(nTest);
   const confusion = new Int32Array(100);
   const K = model.outputs;
   let correct = 0;
   const score = new Float64Array(10);
-  const total = respond(model, testData, nTest, seed, 'test', steps, (img, counts) => {
-    score.fill(0);
-    let any = false;
-    for (let k = 0; k < K; k++) {
-      const c = counts[k]!;
-      if (c > 0 && labels[k]! >= 0) {
-        score[labels[k]!] += c;
-        any = true;
+  const total = respond(
+    model,
+    testData,
+    nTest,
+    seed,
+    'test',
+    steps,
+    (img, counts) => {
+      score.fill(0);
+      let any = false;
+      for (let k = 0; k < K; k++) {
+        const c = counts[k]!;
+        if (c > 0 && labels[k]! >= 0) {
+          score[labels[k]!] += c;
+          any = true;
+        }
       }
-    }
-    let pred = -1;
-    if (any) {
-      pred = 0;
-      for (let c = 1; c < 10; c++) if (score[c]! > score[pred]!) pred = c;
-    }
-    predictions[img] = pred;
-    const y = testData.labels[img]!;
-    if (pred === y) correct++;
-    if (pred >= 0) confusion[y * 10 + pred]++;
-  });
+      let pred = -1;
+      if (any) {
+        pred = 0;
+        for (let c = 1; c < 10; c++) if (score[c]! > score[pred]!) pred = c;
+      }
+      predictions[img] = pred;
+      const y = testData.labels[img]!;
+      if (pred === y) correct++;
+      if (pred >= 0) confusion[y * 10 + pred]++;
+    },
+    options.onProgress,
+  );
   const neuronsPerClass = new Array<number>(10).fill(0);
   for (const l of labels) if (l >= 0) neuronsPerClass[l]!++;
   return {

@@ -124,3 +124,36 @@ test('bad command-line input gets a clear message and a non-zero exit', () => {
   assert.equal(h.status, 0);
   assert.match(h.stdout, /reproduce options/);
 });
+
+test('in a terminal, every phase has a progress bar; the ETA waits for a rate; energy is labelled', () => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'cbram-cli-'));
+  const cmd = [process.execPath, CLI, 'reproduce', '--images', '600', ...SMALL, '--out', out]
+    .filter((a) => a !== '--quiet')
+    .map((a) => `'${a}'`)
+    .join(' ');
+  // util-linux `script` runs the command on a pseudo-terminal, as a user's shell would.
+  const r = spawnSync('script', ['-qec', cmd, '/dev/null'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stdout);
+  // Drop terminal escape sequences (cursor moves, line clears).
+  const screen = r.stdout.replace(
+    new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[A-Za-z]`, 'g'),
+    '',
+  );
+  assert.match(
+    screen,
+    /\| \d+\/600 images \| .* img\/s \| ETA .* \| epoch 1 \| running acc \(train\)/,
+  );
+  assert.match(screen, /energy so far [\d.]+ [pnµm]?J/);
+  assert.match(screen, /epoch 1 evaluation: labelling neurons \| \d+\/500 images/);
+  assert.match(screen, /epoch 1 evaluation: testing \| 500\/500 images/);
+  assert.match(
+    screen,
+    / 0% \| 0\/600 images \| - img\/s \| ETA … \|/,
+    'no ETA before a rate is known',
+  );
+  assert.match(screen, /\d+% \| \d+\/600 images \| \d+ img\/s \| ETA \d+s \|/);
+  assert.match(
+    screen,
+    /done: accuracy .* energy .* \(train .*, label .*, test .*\), \d+ images\/s over/,
+  );
+});

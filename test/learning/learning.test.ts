@@ -267,3 +267,33 @@ test('bad configurations and arguments get clear errors', async () => {
   const r = await t.train();
   assert.equal(r.status, 'completed');
 });
+
+test('evaluate reports progress per phase, ending at each total', async () => {
+  const data = subset(mnist.train, firstN(300));
+  const t = createTrainer(data, { outputs: 10, epochs: 1, rule: 'ideal' });
+  await t.train({ maxImages: 50 });
+  const seen: Array<[string, number, number]> = [];
+  const ev = evaluate(t, {
+    testData: subset(mnist.test, firstN(250)),
+    labelImages: 300,
+    onProgress: (p) => seen.push([p.phase, p.done, p.total]),
+  });
+  const label = seen.filter((s) => s[0] === 'label');
+  const test = seen.filter((s) => s[0] === 'test');
+  assert.deepEqual(label.at(-1), ['label', 300, 300]);
+  assert.deepEqual(test.at(-1), ['test', 250, 250]);
+  assert.ok(seen.indexOf(label.at(-1)!) < seen.indexOf(test[0]!), 'labelling comes first');
+  assert.ok(
+    label.length >= 80 && test.length >= 80,
+    'about every 1 % (at least every 3 images here)',
+  );
+  for (let i = 1; i < test.length; i++) assert.ok(test[i]![1] > test[i - 1]![1]);
+  // The same evaluation without a callback gives the same result.
+  const again = evaluate(t, { testData: subset(mnist.test, firstN(250)), labelImages: 300 });
+  assert.equal(again.accuracy, ev.accuracy);
+  assertCbramError(
+    () => evaluate(t, { testData: mnist.test, onProgress: 5 as never }),
+    'E_ARG',
+    /evaluate: options.onProgress must be a function/,
+  );
+});
