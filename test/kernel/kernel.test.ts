@@ -368,7 +368,7 @@ test('interrupting a long training cell stops it at an image boundary; training 
 
 /** A cell in the documented one-cell form: make the trainer and train it live. */
 const ONE_CELL =
-  "const tc = createTrainer(data, { ...opts, epochs: 250, rule: 'device' });\nawait trainLive(tc)";
+  "const tc = createTrainer(data, { ...opts, epochs: 1000, rule: 'device' });\nawait trainLive(tc)";
 
 test('the one-cell form: interrupt, run the same cell again, and it resumes; the counters equal an uninterrupted run', async () => {
   const first = await k.client.executeStart(ONE_CELL);
@@ -386,7 +386,7 @@ test('the one-cell form: interrupt, run the same cell again, and it resumes; the
   const stopped = await first.done;
   assert.equal(stopped.reply.content.ename, 'Interrupted');
   const k0 = Number(text(result((await k.client.execute('tc.imagesDone')).outputs)));
-  assert.ok(k0 > 0 && k0 < 100_000, `stopped after ${k0} images`);
+  assert.ok(k0 > 0 && k0 < 400_000, `stopped after ${k0} images`);
   const t0 = performance.now();
   const again = await k.client.execute(ONE_CELL);
   const wall = performance.now() - t0;
@@ -398,18 +398,18 @@ test('the one-cell form: interrupt, run the same cell again, and it resumes; the
   assert.match(
     out,
     new RegExp(
-      `trainLive: resuming the interrupted run at image ${k0.toLocaleString('en-US')} of 100,000`,
+      `trainLive: resuming the interrupted run at image ${k0.toLocaleString('en-US')} of 400,000`,
     ),
   );
   // The result is one summary line, not the raw object.
   const line = text(result(again.outputs));
   assert.match(
     line,
-    /^trainLive completed: 100,000 of 100,000 images · resumed at [\d,]+ · running accuracy \(train\) [\d.]+ %/,
+    /^trainLive completed: 400,000 of 400,000 images · resumed at [\d,]+ · running accuracy \(train\) [\d.]+ %/,
   );
   assert.ok(!line.includes('\n') && !line.includes('{'), line);
   const updates = again.outputs.filter((m) => m.header.msg_type === 'update_display_data');
-  // Any run longer than 2 s shows at least 5 updates (this one is about 6 s of training).
+  // Any run longer than 2 s shows at least 5 updates (this one is several seconds of training).
   assert.ok(wall > 2000, `the resumed run took ${wall.toFixed(0)} ms`);
   assert.ok(updates.length >= 5, `${updates.length} updates in ${wall.toFixed(0)} ms`);
   const spec = (updates.at(-1)!.content.data as Record<string, unknown>)[
@@ -421,7 +421,7 @@ test('the one-cell form: interrupt, run the same cell again, and it resumes; the
   // Equal, counter for counter, to a run that was never interrupted.
   const same = await k.client.execute(
     [
-      "const ref = createTrainer(data, { ...opts, epochs: 250, rule: 'device' });",
+      "const ref = createTrainer(data, { ...opts, epochs: 1000, rule: 'device' });",
       'await ref.train();',
       'const pa = tc.progress(), pb = ref.progress();',
       "const keys = ['imagesDone', 'setPulses', 'resetPulses', 'energy', 'outputSpikes', 'runningAccuracy'] as const;",
@@ -452,7 +452,7 @@ test('a changed configuration starts fresh and says which difference made it', a
     .join('');
   assert.match(
     out,
-    /trainLive: starting fresh, because the configuration changed \(outputs: 10 → 12, epochs: 250 → 1\); the interrupted run \(stopped at image [\d,]+\) is dropped/,
+    /trainLive: starting fresh, because the configuration changed \(outputs: 10 → 12, epochs: 1000 → 1\); the interrupted run \(stopped at image [\d,]+\) is dropped/,
   );
   assert.match(text(result(changed.outputs)), /^trainLive completed: 400 of 400 images/);
 });
@@ -533,6 +533,32 @@ test('complete, inspect, is_complete and history (positions in code points)', as
     String((insp.data as Record<string, unknown>)['text/plain']),
     /abs\(x: number\): number/,
   );
+  // Inside a call's parentheses: the called function's signature and doc (signature help).
+  const inside = async (code: string) => {
+    const r = (
+      await (
+        await c.send('shell', 'inspect_request', {
+          code,
+          cursor_pos: [...code].length,
+          detail_level: 0,
+        })
+      ).reply
+    ).content;
+    assert.equal(r.found, true, `${code}: ${JSON.stringify(r)}`);
+    return String((r.data as Record<string, unknown>)['text/plain']);
+  };
+  const prefix = "import { createCrossbar } from 'cbram-lab';\n";
+  for (const code of [
+    'createCrossbar(',
+    'createCrossbar({ rows: 4, ',
+    'const x = createCrossbar({ rows: 4, cols: 3 }',
+  ])
+    assert.match(
+      await inside(prefix + code),
+      /createCrossbar\(options: CrossbarOptions\): Crossbar[\s\S]*A crossbar of/,
+      code,
+    );
+  assert.match(await inside('Math.max(1, '), /max\(\.\.\.values: number\[\]\): number/);
   const inc = (
     await (
       await c.send('shell', 'is_complete_request', { code: 'function f() {' })
