@@ -289,7 +289,7 @@ export function trainingText(spec: TrainingSpec): string {
   const p = spec.progress;
   return (
     `${spec.title} [${spec.status}]: ${p.imagesDone.toLocaleString('en-US')} of ${p.imagesTotal.toLocaleString('en-US')} images ` +
-    `(epoch ${p.epoch + 1} of ${p.epochs}), running accuracy ${(100 * p.runningAccuracy).toFixed(1)} %, ` +
+    `(epoch ${p.epoch + 1} of ${p.epochs}), running accuracy (train) ${(100 * p.runningAccuracy).toFixed(1)} %, ` +
     `${Math.round(p.imagesPerSecond)} images/s, ${p.setPulses} SET / ${p.resetPulses} RESET pulses, ` +
     `${formatSI(p.energy, 'J')}`
   );
@@ -308,7 +308,7 @@ export function trainingFigure(spec: TrainingSpec, data: MapData | null): Scene 
     W / 2,
     38,
     `${p.imagesDone.toLocaleString('en-US')} / ${p.imagesTotal.toLocaleString('en-US')} images · epoch ${p.epoch + 1}/${p.epochs} · ` +
-      `accuracy ${(100 * p.runningAccuracy).toFixed(1)} % · ${Math.round(p.imagesPerSecond)} images/s · ${formatSI(p.energy, 'J')}`,
+      `running accuracy (train) ${(100 * p.runningAccuracy).toFixed(1)} % · ${Math.round(p.imagesPerSecond)} images/s · ${formatSI(p.energy, 'J')}`,
   );
   const pw = W / 2;
   const ph = (H - 50) / 2;
@@ -321,9 +321,15 @@ export function trainingFigure(spec: TrainingSpec, data: MapData | null): Scene 
     );
   linePanel(
     scene,
-    [{ name: 'running accuracy', x: h.imagesDone, y: h.runningAccuracy.map((a) => 100 * a) }],
+    [
+      {
+        name: 'running accuracy (train)',
+        x: h.imagesDone,
+        y: h.runningAccuracy.map((a) => 100 * a),
+      },
+    ],
     {
-      title: 'Running accuracy',
+      title: 'Running accuracy (train)',
       xLabel: 'images',
       yLabel: '%',
       x: pw,
