@@ -18,7 +18,16 @@ export {
   LiveDisplay,
   type LiveOptions,
 } from './notebook';
-export { trainLive, trainingView, TrainingView, type TrainingViewOptions } from './training';
+export {
+  trainLive,
+  trainingView,
+  dashboardRate,
+  TrainingView,
+  TrainLiveResult,
+  type TrainLiveOptions,
+  type TrainingViewOptions,
+} from './training';
+export { configDifferences } from './resume';
 export type { Comm, CommMessage, CommTarget } from './comms';
 export {
   render,
@@ -56,6 +65,7 @@ export {
   trainingParts,
   trainingFigure,
   ProgressHistory,
+  HISTORY_RECORD,
   type TrainingSpec,
   type TrainingHistory,
   type TrainingStatus,

@@ -82,6 +82,11 @@ export interface LiveOptions extends RenderOptions {
   maxRate?: number;
   /** Milliseconds between refreshes of the static fallback during updates (default 1000); the last update always has a fresh one. */
   fallbackInterval?: number;
+  /**
+   * Updates a second as a function of the ms since the display was made (overrides `maxRate`),
+   * e.g. `(ms) => (ms < 2000 ? 4 : 1)` for a display that should look live from the start.
+   */
+  rate?: (sinceStart: number) => number;
   /** Custom rendering of the value (default: the display protocol and built-in renderers). */
   renderer?: (value: unknown, fallback: boolean) => Rendered;
   /** @internal Tests pass a fake clock. */
@@ -119,7 +124,12 @@ export class LiveDisplay<T = unknown> {
     if (!(maxRate > 0)) throw new RangeError(`live: maxRate must be > 0, got ${maxRate}`);
     this.clock = options.clock ?? REAL_CLOCK;
     this.fallbackInterval = options.fallbackInterval ?? 1000;
-    this.throttle = new Throttle(() => this.send(true, false), 1000 / maxRate, this.clock);
+    const rate = options.rate;
+    this.throttle = new Throttle(
+      () => this.send(true, false),
+      rate ? (ms) => 1000 / Math.max(1e-3, rate(ms)) : 1000 / maxRate,
+      this.clock,
+    );
     const host = getHost();
     this.parent = host?.outputParent();
     this.untrack = host?.trackLive(() => this.flush()) ?? null;

@@ -16,6 +16,7 @@
 import { inspect } from 'node:util';
 import { withOriginals } from './builtins';
 import { expandShorthand } from './shorthand';
+import { calleeAt, onIdentifier } from './signature';
 import type { ConvertResult, Converter, Diagnostic } from 'tslab/dist/converter';
 import type { Executor } from 'tslab/dist/executor';
 import {
@@ -222,11 +223,20 @@ export class CellRunner {
     return { start: info.start, end: info.end, matches: info.candidates };
   }
 
-  /** Quick info (type and docs) at a UTF-16 offset, or null. */
+  /**
+   * Quick info (type and docs) at a UTF-16 offset, or null. On a name, that name; elsewhere in a
+   * call's argument list (`createCrossbar(|`, `f({ rows: 4, |`), the function being called.
+   */
   inspect(code: string, pos: number): string | null {
     return withOriginals(() => {
-      const info = this.executor.inspect(code, pos);
-      return info ? this.tslab.inspect.printQuickInfo(info) : null;
+      const at = (p: number) => {
+        const info = this.executor.inspect(code, p);
+        return info ? this.tslab.inspect.printQuickInfo(info) : null;
+      };
+      const here = onIdentifier(code, pos) ? at(pos) : null;
+      if (here) return here;
+      const callee = calleeAt(code, pos);
+      return callee !== null ? at(callee) : at(pos);
     });
   }
 

@@ -33,12 +33,26 @@ export class Throttle {
   private last = -Infinity;
   private timer: unknown = null;
   private dirty = false;
+  private readonly start: number;
+  private readonly schedule: (sinceStart: number) => number;
 
+  /**
+   * `interval` is a number of ms, or a function of the ms since the throttle was made (so a
+   * display can update often while it is new and less often later).
+   */
   constructor(
     private readonly send: () => void,
-    readonly interval: number,
+    interval: number | ((sinceStart: number) => number),
     private readonly clock: Clock = REAL_CLOCK,
-  ) {}
+  ) {
+    this.start = clock.now();
+    this.schedule = typeof interval === 'number' ? () => interval : interval;
+  }
+
+  /** The current minimum time between sends, ms. */
+  get interval(): number {
+    return this.schedule(this.clock.now() - this.start);
+  }
 
   /** Is an update waiting to be sent? */
   get pending(): boolean {
@@ -49,7 +63,8 @@ export class Throttle {
   request(): void {
     this.dirty = true;
     const now = this.clock.now();
-    if (now - this.last >= this.interval) {
+    const interval = this.schedule(now - this.start);
+    if (now - this.last >= interval) {
       // Also covers a timer that could not fire because the event loop was busy.
       this.fire();
       return;
@@ -60,7 +75,7 @@ export class Throttle {
           this.timer = null;
           if (this.dirty) this.fire();
         },
-        this.interval - (now - this.last),
+        interval - (now - this.last),
       );
   }
 

@@ -9,7 +9,13 @@
  * coefficient) and matched monotonically by dynamic programming, as in a diff. Emitted lines that
  * match nothing (CommonJS preamble, export assignments) map to the nearest matched line before
  * them. Type-only lines and joined lines are handled by the same alignment.
+ *
+ * Library frames are shown relative to their package (`cbram-lab/dist/src/…`, never an absolute
+ * path of the machine), and each run of frames inside one library is folded into the frame the
+ * caller called; `process.env.CBRAM_TRACEBACK = 'full'` shows them all.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { inspect } from 'node:util';
 
 /** What the kernel keeps about a cell to map positions in it. */
@@ -192,6 +198,94 @@ export function mapPosition(
   return { line: target + 1, column: col + 1 };
 }
 
+/** This package's root folder (the kernel runs from `<root>/dist/kernel`), as loaded and real. */
+const PACKAGE_ROOTS = (() => {
+  const root = path.resolve(__dirname, '..', '..');
+  let real = root;
+  try {
+    real = fs.realpathSync(root);
+  } catch {
+    // Keep the path as it is.
+  }
+  return [...new Set([root, real])].map((r) => r + path.sep);
+})();
+
+/**
+ * A library file's path relative to its package, and the package: `cbram-lab/dist/src/…` for
+ * this package (wherever it is installed), `<name>/…` for a file in `node_modules`; null for a
+ * path that is in no package (the user's own files keep their paths).
+ *
+ * @example
+ * libraryPath('/home/me/project/node_modules/cbram-lab/dist/src/core/validate.js');
+ * // { pkg: 'cbram-lab', path: 'cbram-lab/dist/src/core/validate.js' }
+ */
+export function libraryPath(file: string): { pkg: string; path: string } | null {
+  const nm = /[/\\]node_modules[/\\]((?:@[^/\\]+[/\\])?[^/\\]+)[/\\](.*)$/.exec(file);
+  if (nm) {
+    const pkg = nm[1]!.replace(/\\/g, '/');
+    return { pkg, path: `${pkg}/${nm[2]!.replace(/\\/g, '/')}` };
+  }
+  for (const root of PACKAGE_ROOTS)
+    if (file.startsWith(root))
+      return { pkg: 'cbram-lab', path: `cbram-lab/${file.slice(root.length).replace(/\\/g, '/')}` };
+  return null;
+}
+
+/** A stack frame of a library: its function, package and package-relative location. */
+interface LibraryFrame {
+  fn: string | null;
+  pkg: string;
+  where: string;
+}
+
+const FRAME = /^(\s+at )(?:(.*?) \()?(.+?):(\d+):(\d+)\)?$/;
+
+function libraryFrame(frame: string): LibraryFrame | null {
+  const m = FRAME.exec(frame);
+  if (!m) return null;
+  const lib = libraryPath(m[3]!.replace(/^file:\/\//, ''));
+  return lib ? { fn: m[2] ?? null, pkg: lib.pkg, where: `${lib.path}:${m[4]}:${m[5]}` } : null;
+}
+
+function showFrame(f: LibraryFrame): string {
+  return f.fn ? `    at ${f.fn} (${f.where})` : `    at ${f.where}`;
+}
+
+/**
+ * Fold each run of consecutive frames in one library into its outermost frame (the function the
+ * caller called), noting how many frames inside it are folded. `full` shows every frame.
+ */
+function foldLibraries(frames: string[], full: boolean): { lines: string[]; folded: number } {
+  const lines: string[] = [];
+  let folded = 0;
+  for (let i = 0; i < frames.length;) {
+    const lib = libraryFrame(frames[i]!);
+    if (!lib) {
+      lines.push(frames[i++]!);
+      continue;
+    }
+    const run: LibraryFrame[] = [lib];
+    while (i + run.length < frames.length) {
+      const next = libraryFrame(frames[i + run.length]!);
+      if (!next || next.pkg !== lib.pkg) break;
+      run.push(next);
+    }
+    i += run.length;
+    if (full || run.length === 1) lines.push(...run.map(showFrame));
+    else {
+      const n = run.length - 1;
+      lines.push(`${showFrame(run[n]!)} and ${n} frame${n === 1 ? '' : 's'} inside ${lib.pkg}`);
+      folded += n;
+    }
+  }
+  return { lines, folded };
+}
+
+/** Are library frames shown in full (`process.env.CBRAM_TRACEBACK = 'full'`)? */
+function fullTracebacks(): boolean {
+  return process.env.CBRAM_TRACEBACK === 'full';
+}
+
 /** Rewrite cell script positions in one stack line; null if the frame should be hidden. */
 function rewriteFrame(frame: string, cells: CellRegistry): string | null {
   if (/\(node:|at node:|[/\\]tslab[/\\]dist[/\\]|[/\\]dist[/\\]kernel[/\\]/.test(frame))
@@ -298,7 +392,12 @@ function describeError(err: unknown, cells: CellRegistry, depth: number): ErrorC
       if (cell && pos) first = { cell, ...pos };
     }
   }
-  const traceback = [head, ...frames];
+  const { lines, folded } = foldLibraries(frames, fullTracebacks());
+  const traceback = [head, ...lines];
+  if (folded > 0)
+    traceback.push(
+      `(${folded} library frame${folded === 1 ? '' : 's'} folded; process.env.CBRAM_TRACEBACK = 'full' shows them)`,
+    );
   if (first)
     traceback.push(
       '',

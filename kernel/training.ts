@@ -1,11 +1,16 @@
 /**
  * Training with a live dashboard: the trainer's progress reports drive a throttled live display
  * (conductance map, accuracy, pulses, energy), and the kernel's interrupt signal stops training
- * at the next image boundary, so the run can be resumed by training again.
+ * at the next image boundary. Rerunning the cell resumes the run (see `kernel/resume.ts`), and
+ * the dashboard's history lives in `trainer.records`, so it survives resumes and checkpoints.
  */
+import { inspect } from 'node:util';
+import { DISPLAY, type MimeBundle } from '../src/display/protocol';
+import { formatSI } from '../src/energy/format-si';
 import type { TrainProgress, TrainResult, TrainRunOptions, Trainer } from '../src/learning/trainer';
 import { figureBundle, normalizeBundle } from './display/bundle';
 import {
+  HISTORY_RECORD,
   TRAINING_MIME,
   ProgressHistory,
   trainingParts,
@@ -14,6 +19,8 @@ import {
   type TrainingStatus,
 } from './display/training';
 import { interruptSignal, live, type LiveDisplay } from './notebook';
+import { adoptInterrupted, rememberInterrupted } from './resume';
+import type { Clock } from './throttle';
 
 /** Options for {@link trainingView}. */
 export interface TrainingViewOptions {
@@ -26,6 +33,21 @@ export interface TrainingViewOptions {
   map?: boolean;
   /** Also send the dashboard as SVG (default: PNG only). */
   svg?: boolean;
+  /** @internal Tests pass a fake clock. */
+  clock?: Clock;
+}
+
+/**
+ * Dashboard updates a second, `sinceStart` ms after it was shown: 4 a second while the view is
+ * new, slowing to `maxRate` (interval = sinceStart / 5, between 250 ms and 1 / maxRate s), so any
+ * run longer than 2 s gets at least 5 updates and a long run costs what `maxRate` says.
+ *
+ * @example
+ * dashboardRate(0, 1); // 4
+ * dashboardRate(60_000, 1); // 1
+ */
+export function dashboardRate(sinceStart: number, maxRate: number): number {
+  return 1000 / Math.min(Math.max(250, sinceStart / 5), 1000 / maxRate);
 }
 
 /**
@@ -39,18 +61,23 @@ export interface TrainingViewOptions {
 export class TrainingView {
   readonly display: LiveDisplay<Trainer>;
   status: TrainingStatus;
-  private readonly history = new ProgressHistory();
+  private readonly history: ProgressHistory;
   private progress: TrainProgress | undefined;
 
   constructor(
     readonly trainer: Trainer,
     private readonly options: TrainingViewOptions = {},
   ) {
-    this.status = trainer.imagesDone > 0 ? 'paused' : 'idle';
+    // Shown at once, at the final layout, with the history so far (kept in the trainer's
+    // records, so a resumed run shows its whole history).
+    this.status = trainer.imagesDone >= trainer.imagesTotal ? 'completed' : 'starting';
     this.progress = trainer.progress();
-    this.history.push(this.progress);
+    this.history = ProgressHistory.from(trainer.records[HISTORY_RECORD], trainer.imagesDone);
+    this.record(this.progress);
+    const maxRate = options.maxRate ?? 1;
     this.display = live(trainer, {
-      maxRate: options.maxRate ?? 1,
+      rate: (ms) => dashboardRate(ms, maxRate),
+      clock: options.clock,
       fallbackInterval: options.fallbackInterval ?? 10000,
       renderer: (t, fallback) => {
         const { spec, data } = trainingParts(t as Trainer, {
@@ -78,8 +105,14 @@ export class TrainingView {
   /** Record a progress report and schedule an update. */
   report(p: TrainProgress): void {
     this.progress = p;
-    this.history.push(p);
+    this.status = 'running';
+    this.record(p);
     this.display.update();
+  }
+
+  private record(p: TrainProgress): void {
+    this.history.push(p);
+    this.trainer.records[HISTORY_RECORD] = this.history.toJSON();
   }
 
   /**
@@ -89,7 +122,6 @@ export class TrainingView {
   runOptions(extra: TrainRunOptions = {}): TrainRunOptions {
     const signals = [interruptSignal(), ...(extra.signal ? [extra.signal] : [])];
     const userProgress = extra.onProgress;
-    this.status = 'running';
     return {
       ...extra,
       signal: signals.length === 1 ? signals[0] : AbortSignal.any(signals),
@@ -105,7 +137,7 @@ export class TrainingView {
   finish(result: TrainResult): void {
     this.status = result.status;
     this.progress = result.progress;
-    this.history.push(result.progress);
+    this.record(result.progress);
     this.display.update();
     this.display.close();
   }
@@ -116,9 +148,65 @@ export function trainingView(trainer: Trainer, options: TrainingViewOptions = {}
   return new TrainingView(trainer, options);
 }
 
+/** Options for {@link trainLive}. */
+export interface TrainLiveOptions extends TrainRunOptions, TrainingViewOptions {
+  /**
+   * Continue the interrupted run when `trainer` is a new trainer with the same data and
+   * configuration (default true); false starts `trainer` fresh.
+   */
+  resume?: boolean;
+}
+
 /**
- * Train with a live dashboard. Interrupting the cell stops training after the current image;
- * run `trainLive(trainer)` again to resume where it stopped.
+ * How a {@link trainLive} call ended: a {@link TrainResult} that shows itself as one line
+ * (`completed: 3,000 of 3,000 images · running accuracy (train) 71.2 % · …`), not as the raw
+ * object, when it is a cell's value.
+ */
+export class TrainLiveResult implements TrainResult {
+  readonly status: TrainResult['status'];
+  readonly imagesDone: number;
+  readonly progress: TrainProgress;
+  /** Images the run had done when this call resumed it (0 for a fresh run). */
+  readonly resumedAt: number;
+
+  constructor(result: TrainResult, resumedAt: number) {
+    this.status = result.status;
+    this.imagesDone = result.imagesDone;
+    this.progress = result.progress;
+    this.resumedAt = resumedAt;
+  }
+
+  /** The one-line summary. */
+  toString(): string {
+    const p = this.progress;
+    const n = (x: number) => Math.round(x).toLocaleString('en-US');
+    const speed = p.elapsed > 0 ? `${n(p.imagesDone / p.elapsed)} images/s` : null;
+    const parts = [
+      `${n(p.imagesDone)} of ${n(p.imagesTotal)} images`,
+      this.resumedAt > 0 ? `resumed at ${n(this.resumedAt)}` : null,
+      `running accuracy (train) ${(100 * p.runningAccuracy).toFixed(1)} %`,
+      speed,
+      p.setPulses + p.resetPulses > 0 ? `${n(p.setPulses)} SET / ${n(p.resetPulses)} RESET` : null,
+      formatSI(p.energy, 'J'),
+    ];
+    return `trainLive ${this.status}: ${parts.filter((x) => x !== null).join(' · ')}`;
+  }
+
+  [DISPLAY](): MimeBundle {
+    return { 'text/plain': this.toString() };
+  }
+
+  [inspect.custom](): string {
+    return this.toString();
+  }
+}
+
+/**
+ * Train with a live dashboard. Interrupting the cell stops training after the current image.
+ * Running the cell again resumes: a new trainer made with the same data and options continues
+ * the interrupted run where it stopped, with its whole history; a changed configuration starts
+ * fresh, and says so. `{ resume: false }` always starts fresh. Training the same trainer object
+ * again also continues it. The result shows as a one-line summary.
  *
  * @example
  * const t = createTrainer(train, { outputs: 100, epochs: 1, imagesPerEpoch: 5000 });
@@ -126,23 +214,40 @@ export function trainingView(trainer: Trainer, options: TrainingViewOptions = {}
  */
 export async function trainLive(
   trainer: Trainer,
-  options: TrainRunOptions & TrainingViewOptions = {},
-): Promise<TrainResult> {
-  const { title, maxRate, fallbackInterval, map, svg, ...run } = options;
-  const view = trainingView(trainer, { title, maxRate, fallbackInterval, map, svg });
+  options: TrainLiveOptions = {},
+): Promise<TrainLiveResult> {
+  const { title, maxRate, fallbackInterval, map, svg, clock, resume, ...run } = options;
+  const n = (x: number) => x.toLocaleString('en-US');
+  if (resume === false) rememberInterrupted(null);
+  const adopted = adoptInterrupted(trainer);
+  if (adopted.action === 'resumed')
+    process.stdout.write(
+      `trainLive: resuming the interrupted run at image ${n(adopted.imagesDone)} of ` +
+        `${n(adopted.imagesTotal)} (same data and configuration)\n`,
+    );
+  else if (adopted.action === 'fresh')
+    process.stdout.write(
+      `trainLive: starting fresh, because ${adopted.reason}; the interrupted run ` +
+        `(stopped at image ${n(adopted.imagesDone)}) is dropped\n`,
+    );
+  const resumedAt = trainer.imagesDone;
+  const view = trainingView(trainer, { title, maxRate, fallbackInterval, map, svg, clock });
   let result: TrainResult;
   try {
     result = await trainer.train(view.runOptions(run));
   } catch (e) {
+    rememberInterrupted(null);
     view.status = 'interrupted';
     view.display.close();
     throw e;
   }
   view.finish(result);
+  rememberInterrupted(result.status === 'interrupted' ? trainer : null);
   if (result.status === 'interrupted')
     process.stderr.write(
-      `trainLive: stopped after image ${result.imagesDone.toLocaleString('en-US')} of ` +
-        `${trainer.imagesTotal.toLocaleString('en-US')}; run trainLive() on the same trainer to resume\n`,
+      `trainLive: interrupted after image ${n(result.imagesDone)} of ${n(trainer.imagesTotal)}. ` +
+        `Run the cell again to resume from image ${n(result.imagesDone)}: a trainer made with the ` +
+        `same data and options continues this run, with its history ({ resume: false } starts over)\n`,
     );
-  return result;
+  return new TrainLiveResult(result, resumedAt);
 }

@@ -46,6 +46,25 @@ class EventsHandler(websocket.WebSocketHandler, JupyterHandler):
         pass
 
 
+class ResolvePathHandler(APIHandler):
+    """/api/resolvePath: JupyterLab 4.6 asks which file a path in an output (a traceback frame)
+    names, to make it a link; jupyter_server 1.x has no such endpoint, and the 404 sends the
+    front end to guesses that request each path (more 404s) or make links to nowhere. A path
+    resolves when it names a file in the served folder; anything else (library frames such as
+    cbram-lab/dist/...) is unresolved, so it stays plain text."""
+
+    @web.authenticated
+    def get(self):
+        path = self.get_query_argument("path", "")
+        root = os.path.realpath(os.path.expanduser(self.contents_manager.root_dir))
+        full = os.path.realpath(path if os.path.isabs(path) else os.path.join(root, path))
+        if path and full.startswith(root + os.sep) and os.path.isfile(full):
+            rel = os.path.relpath(full, root).replace(os.sep, "/")
+            self.finish(json.dumps({"resolved": [{"path": rel, "scope": "server"}], "unresolved": []}))
+        else:
+            self.finish(json.dumps({"resolved": [], "unresolved": [{"path": path, "scope": "server"}]}))
+
+
 class CbramLabApp(LabServerApp):
     name = __name__  # jupyter_server finds the extension points in this module by this name
     extension_url = "/lab"
@@ -64,7 +83,12 @@ class CbramLabApp(LabServerApp):
     def initialize_handlers(self):
         super().initialize_handlers()
         self.serverapp.web_app.add_handlers(
-            ".*$", [(r"/api/me", IdentityHandler), (r"/api/events/subscribe", EventsHandler)]
+            ".*$",
+            [
+                (r"/api/me", IdentityHandler),
+                (r"/api/events/subscribe", EventsHandler),
+                (r"/api/resolvePath", ResolvePathHandler),
+            ],
         )
 
     def initialize_settings(self):

@@ -15,8 +15,9 @@ import { Scene } from './scene';
 /** The training payload's MIME type. */
 export const TRAINING_MIME = 'application/vnd.cbram.training.v1+json';
 
-/** Where a run is. */
-export type TrainingStatus = 'idle' | 'running' | 'paused' | 'interrupted' | 'completed';
+/** Where a run is ('starting': shown, no image trained in this call yet). */
+export type TrainingStatus =
+  'idle' | 'starting' | 'running' | 'paused' | 'interrupted' | 'completed';
 
 /** Progress over time: parallel arrays, one point per progress report. */
 export interface TrainingHistory {
@@ -67,6 +68,12 @@ export interface TrainingSpec {
   } | null;
 }
 
+/**
+ * The key under which `trainLive` keeps the dashboard's history in `trainer.records`, which
+ * checkpoints save, so the curves survive an interrupt, a resume and a checkpoint.
+ */
+export const HISTORY_RECORD = 'trainLive.history';
+
 const HISTORY_KEYS = [
   'imagesDone',
   'runningAccuracy',
@@ -84,6 +91,34 @@ const HISTORY_KEYS = [
 export class ProgressHistory {
   private h: TrainingHistory = emptyHistory();
   constructor(readonly capacity = 512) {}
+
+  /**
+   * A history continued from `saved` (e.g. `trainer.records[HISTORY_RECORD]`, restored from a
+   * checkpoint), keeping its points up to `imagesDone`; anything that is not a well-formed
+   * history (parallel arrays of finite numbers) is ignored.
+   *
+   * @example
+   * const h = ProgressHistory.from(trainer.records[HISTORY_RECORD], trainer.imagesDone);
+   */
+  static from(saved: unknown, imagesDone = Infinity, capacity = 512): ProgressHistory {
+    const out = new ProgressHistory(capacity);
+    if (typeof saved !== 'object' || saved === null) return out;
+    const r = saved as Record<string, unknown>;
+    const cols = HISTORY_KEYS.map((k) => r[k]);
+    if (!cols.every((c) => Array.isArray(c) && c.every((v) => Number.isFinite(v)))) return out;
+    const arrays = cols as number[][];
+    const n = arrays[0]!.length;
+    if (n > capacity || !arrays.every((c) => c.length === n)) return out;
+    let keep = 0;
+    while (keep < n && arrays[0]![keep]! <= imagesDone) keep++;
+    HISTORY_KEYS.forEach((k, i) => (out.h[k] = arrays[i]!.slice(0, keep)));
+    return out;
+  }
+
+  /** Points held. */
+  get length(): number {
+    return this.h.imagesDone.length;
+  }
 
   push(p: TrainProgress): void {
     const n = this.h.imagesDone.length;
@@ -254,7 +289,7 @@ export function trainingText(spec: TrainingSpec): string {
   const p = spec.progress;
   return (
     `${spec.title} [${spec.status}]: ${p.imagesDone.toLocaleString('en-US')} of ${p.imagesTotal.toLocaleString('en-US')} images ` +
-    `(epoch ${p.epoch + 1} of ${p.epochs}), running accuracy ${(100 * p.runningAccuracy).toFixed(1)} %, ` +
+    `(epoch ${p.epoch + 1} of ${p.epochs}), running accuracy (train) ${(100 * p.runningAccuracy).toFixed(1)} %, ` +
     `${Math.round(p.imagesPerSecond)} images/s, ${p.setPulses} SET / ${p.resetPulses} RESET pulses, ` +
     `${formatSI(p.energy, 'J')}`
   );
@@ -273,7 +308,7 @@ export function trainingFigure(spec: TrainingSpec, data: MapData | null): Scene 
     W / 2,
     38,
     `${p.imagesDone.toLocaleString('en-US')} / ${p.imagesTotal.toLocaleString('en-US')} images · epoch ${p.epoch + 1}/${p.epochs} · ` +
-      `accuracy ${(100 * p.runningAccuracy).toFixed(1)} % · ${Math.round(p.imagesPerSecond)} images/s · ${formatSI(p.energy, 'J')}`,
+      `running accuracy (train) ${(100 * p.runningAccuracy).toFixed(1)} % · ${Math.round(p.imagesPerSecond)} images/s · ${formatSI(p.energy, 'J')}`,
   );
   const pw = W / 2;
   const ph = (H - 50) / 2;
@@ -286,9 +321,15 @@ export function trainingFigure(spec: TrainingSpec, data: MapData | null): Scene 
     );
   linePanel(
     scene,
-    [{ name: 'running accuracy', x: h.imagesDone, y: h.runningAccuracy.map((a) => 100 * a) }],
+    [
+      {
+        name: 'running accuracy (train)',
+        x: h.imagesDone,
+        y: h.runningAccuracy.map((a) => 100 * a),
+      },
+    ],
     {
-      title: 'Running accuracy',
+      title: 'Running accuracy (train)',
       xLabel: 'images',
       yLabel: '%',
       x: pw,

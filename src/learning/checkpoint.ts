@@ -159,6 +159,11 @@ export function saveCheckpoint(t: Trainer, file: string): void {
   writeFileDurable(file, checkpointBytes(t), 'saveCheckpoint');
 }
 
+/** JSON of a config, with the same encoding of Infinity as checkpoint headers. */
+function canonical(config: TrainConfig): string {
+  return JSON.stringify(config, (_k, v: unknown) => (v === Infinity ? 'Infinity' : v));
+}
+
 function corrupt(message: string, file?: string): never {
   throw new CbramError('E_CHECKSUM', `loadCheckpoint: ${message}`, {
     fn: 'loadCheckpoint',
@@ -248,6 +253,47 @@ function checkHeader(h: unknown, blobBytes: number, file?: string): Header {
  * counters non-negative and consistent. Nothing is trusted because it hashes correctly.
  */
 export function restoreCheckpoint(bytes: Uint8Array, data: Dataset, file?: string): Trainer {
+  return restore(bytes, data, file, null);
+}
+
+/**
+ * The configuration a checkpoint records for `t` (the device resolved to its full config), for
+ * comparing runs: two trainers with equal `checkpointConfig` and the same data train alike.
+ *
+ * @example
+ * JSON.stringify(checkpointConfig(a)) === JSON.stringify(checkpointConfig(b));
+ */
+export function checkpointConfig(t: Trainer): TrainConfig {
+  return { ...t.config, device: resolveDevice(t.config) };
+}
+
+/**
+ * Restore checkpoint bytes into `t`, a trainer that has not trained yet, made with the same data
+ * and configuration as the checkpoint's run: afterwards `t` is that run, exactly (the same checks
+ * as {@link restoreCheckpoint}). This is how a notebook cell that builds a new trainer continues
+ * an interrupted one.
+ *
+ * @example
+ * const t = createTrainer(train, options);
+ * restoreCheckpointInto(t, checkpointBytes(interrupted));
+ */
+export function restoreCheckpointInto(t: Trainer, bytes: Uint8Array): Trainer {
+  if (t.imagesDone !== 0 || t.runningSeen !== 0)
+    fail(
+      'restoreCheckpointInto',
+      't.imagesDone',
+      t.imagesDone,
+      '0 (a trainer that has not trained)',
+    );
+  return restore(bytes, t.data, undefined, t);
+}
+
+function restore(
+  bytes: Uint8Array,
+  data: Dataset,
+  file: string | undefined,
+  into: Trainer | null,
+): Trainer {
   if (!(bytes instanceof Uint8Array))
     fail('restoreCheckpoint', 'bytes', bytes, 'a Uint8Array or Buffer of checkpoint bytes');
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -292,8 +338,18 @@ export function restoreCheckpoint(bytes: Uint8Array, data: Dataset, file?: strin
     );
   }
   let t: Trainer;
+  if (into) {
+    const want = canonical(header.config);
+    const have = canonical(checkpointConfig(into));
+    if (want !== have)
+      throw new CbramError(
+        'E_STATE',
+        "restoreCheckpointInto: the trainer was made with a different configuration than the checkpoint's run; make it with the same options",
+        { fn: 'restoreCheckpointInto', param: 't', value: have },
+      );
+  }
   try {
-    t = createTrainer(data, header.config);
+    t = into ?? createTrainer(data, header.config);
   } catch (e) {
     if (!(e instanceof CbramError)) throw e;
     throw new CbramError(

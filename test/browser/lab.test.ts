@@ -36,15 +36,17 @@ const TRAINING = 'application/vnd.cbram.training.v1+json';
 const LEDGER = 'application/vnd.cbram.ledger.v1+json';
 
 const CELLS = [
-  // 0: data and a trainer: 50 outputs, 40,000 real MNIST images, the device rule on CBRAM.
-  `import { loadPaperMnist, createTrainer } from 'cbram-lab';
+  // 0: data and options: 50 outputs, 20,000 real MNIST images, the device rule on CBRAM.
+  `import { loadPaperMnist, createTrainer, createCrossbar } from 'cbram-lab';
 import { display, trainLive, plot } from 'cbram-lab/kernel';
 
 const mnist = loadPaperMnist();
-const t = createTrainer(mnist.train, { outputs: 50, epochs: 1, imagesPerEpoch: 40000, seed: 3 });
+const opts = { outputs: 50, epochs: 1, imagesPerEpoch: 20000, seed: 3 };
 'ready'`,
-  // 1: train with the live dashboard (interrupted, then run again to resume).
-  `await trainLive(t);`,
+  // 1: the documented one-cell form: make the trainer, train it live (interrupted, then run
+  // again: it resumes).
+  `const t = createTrainer(mnist.train, opts);
+await trainLive(t)`,
   // 2: the crossbar as a receptive-field-capable map, and some of its conductances.
   `const xbar = (t.synapses as any).crossbar;
 display(xbar, { pixelIndex: mnist.pixelIndex, title: 'after training' });
@@ -59,6 +61,17 @@ display.bundle({ [M]: { version: 2, kind: 'crossbar' }, 'text/plain': 'v2' });
 display.bundle({ [M]: { version: 1, kind: 'crossbar', title: 'nan', map: { rows: 2, cols: 2, quantity: 'conductance', range: [NaN, 1] } }, 'text/plain': 'nan' });
 display.bundle({ [M]: { version: 1, kind: 'crossbar', title: 'huge', map: { rows: 1e9, cols: 500, quantity: 'conductance', range: [0, 1] } }, 'text/plain': 'huge' });
 display(plot({ name: '<script>window.__pwned = 1</script>', x: [1, 2], y: [1, 2] }, { title: '<img src=x onerror="window.__pwned = 1">' }));`,
+  // 5: the same run, never interrupted, to compare counters with.
+  `const ref = createTrainer(mnist.train, opts);
+await ref.train();
+const keys = ['imagesDone', 'setPulses', 'resetPulses', 'energy', 'outputSpikes', 'runningAccuracy'] as const;
+const pa = t.progress(), pb = ref.progress();
+console.log('counters=' + JSON.stringify(keys.map((k) => pa[k])));
+console.log('differ=' + JSON.stringify(keys.filter((k) => pa[k] !== pb[k])) + ' updates=' + (JSON.stringify(pa.updates) === JSON.stringify(pb.updates)));`,
+  // 6: signature help is asked for with the cursor at the end (never run).
+  `createCrossbar({ rows: 4, `,
+  // 7: an error from inside the library.
+  `createCrossbar({ rows: 0, cols: 2 })`,
 ];
 
 let s: Session;
@@ -87,6 +100,17 @@ async function renders(sel: string): Promise<number> {
   return page.evaluate((q) => Number(document.querySelector(q)?.dataset.renders ?? 0), sel);
 }
 
+/** The dashboard's stats line. */
+async function stats(sel: string): Promise<string> {
+  return page.evaluate(
+    (q) =>
+      ((document.querySelector(`${q} .cbram-Plot`) as any).layout.annotations as any[]).find(
+        (a) => a.name === 'stats',
+      ).text as string,
+    sel,
+  );
+}
+
 /** The map trace's z, summed, and its shape. */
 async function mapState(sel: string): Promise<{ rows: number; cols: number; sum: number }> {
   return page.evaluate((q) => {
@@ -104,6 +128,32 @@ test(
   async () => {
     await runCellToEnd(page, 0, 60_000);
     assert.match(await cellText(page, 0), /ready/);
+    // Record the dashboard's first frame as it is drawn.
+    await page.evaluate(() => {
+      const w = window as any;
+      w.__frames = [];
+      new (w.MutationObserver as any)((records: any[]) => {
+        for (const r of records) {
+          const node = r.target as HTMLElement;
+          if (node.dataset.mimeType !== 'application/vnd.cbram.training.v1+json') continue;
+          const gd = node.querySelector('.cbram-Plot') as any;
+          const axes: Record<string, unknown> = {};
+          for (const [k, v] of Object.entries(gd.layout))
+            if (/^[xy]axis\d*$/.test(k)) axes[k] = (v as any).domain;
+          w.__frames.push({
+            renders: Number(node.dataset.renders),
+            width: gd.getBoundingClientRect().width,
+            title: gd.layout.title.text,
+            axes: JSON.stringify(axes),
+            notes: (gd.layout.annotations as any[]).filter((a) => /^note/.test(a.name)).length,
+          });
+        }
+      }).observe(document.body, {
+        subtree: true,
+        attributes: true,
+        attributeFilter: ['data-renders'],
+      });
+    });
     await runCell(page, 1);
     const dash = plotOf(1, TRAINING);
     await page.waitForFunction(
@@ -111,6 +161,15 @@ test(
       dash,
       { timeout: 60_000 },
     );
+    // The first frame says it is starting, at the final layout and width.
+    const frames = await page.evaluate(() => (window as any).__frames as any[]);
+    assert.equal(frames[0].renders, 1);
+    assert.match(frames[0].title, /starting/);
+    assert.ok(frames[0].notes > 0, 'the empty panels say "starting…"');
+    for (const f of frames.slice(1)) {
+      assert.equal(f.axes, frames[0].axes, 'no panel moves');
+      assert.ok(Math.abs(f.width - frames[0].width) < 1, `width ${f.width} vs ${frames[0].width}`);
+    }
     const first = await mapState(dash);
     assert.deepEqual([first.rows, first.cols], [397, 50]);
     const n = await renders(dash);
@@ -130,10 +189,18 @@ test(
       dash,
     );
     assert.match(title, /interrupted/);
-    const stopped = Number(/([\d,]+) \/ 40,000 images/.exec(title)![1]!.replace(/,/g, ''));
-    assert.ok(stopped > 0 && stopped < 40000, `stopped at ${stopped}`);
+    const stopped = Number(
+      /([\d,]+) \/ 20,000 images/.exec(await stats(dash))![1]!.replace(/,/g, ''),
+    );
+    assert.ok(stopped > 0 && stopped < 20000, `stopped at ${stopped}`);
+    assert.match(
+      await cellText(page, 1),
+      new RegExp(
+        `interrupted after image ${stopped.toLocaleString('en-US')} of 20,000\\. Run the cell again to resume`,
+      ),
+    );
     await shot(page, '2-interrupted');
-    // Run the cell again: training resumes where it stopped and completes.
+    // Run the same cell again: it makes a new trainer, which continues the interrupted run.
     await runCellToEnd(page, 1, 120_000);
     await page.waitForFunction(
       (q) =>
@@ -143,7 +210,44 @@ test(
       dash,
       { timeout: 30_000 },
     );
+    const out = await cellText(page, 1);
+    assert.match(
+      out,
+      new RegExp(
+        `resuming the interrupted run at image ${stopped.toLocaleString('en-US')} of 20,000`,
+      ),
+    );
+    // Under the dashboard: the one-line summary, not the raw result object.
+    assert.match(
+      out,
+      /trainLive completed: 20,000 of 20,000 images · resumed at [\d,]+ · running accuracy \(train\)/,
+    );
+    assert.doesNotMatch(out, /imagesPerSecond|progress:|\{/);
+    // The history goes back to image 0 across the resume.
+    const xs = await page.evaluate(
+      (q) =>
+        Array.from(
+          ((document.querySelector(`${q} .cbram-Plot`) as any).data as any[]).find(
+            (d) => d.name === 'running accuracy (train)',
+          ).x,
+        ) as number[],
+      dash,
+    );
+    assert.equal(xs[0], 0);
+    assert.ok(xs.includes(stopped), 'the point where it stopped');
+    assert.equal(xs.at(-1), 20000);
     await shot(page, '3-resumed');
+  },
+);
+
+test(
+  'the resumed run’s counters equal those of a run that was never interrupted',
+  { skip },
+  async () => {
+    await runCellToEnd(page, 5, 180_000);
+    const text = await cellText(page, 5);
+    assert.match(text, /counters=\[20000,/);
+    assert.match(text, /differ=\[\] updates=true/);
   },
 );
 
@@ -153,7 +257,7 @@ test(
   async () => {
     await runCellToEnd(page, 2);
     const text = await cellText(page, 2);
-    assert.match(text, /imagesDone=40000/);
+    assert.match(text, /imagesDone=20000/);
     const g = JSON.parse(/G=(\[.*\])/.exec(text)![1]!) as number[];
     const sel = plotOf(2, CROSSBAR);
     await page.waitForFunction(
@@ -251,12 +355,12 @@ test(
     });
     await shot(page, '6-bad-payloads');
     // The page and kernel still work: a cell runs after them.
-    await page.evaluate(() => {
+    await page.evaluate((at) => {
       const panel = (window as any).jupyterapp.shell.currentWidget;
-      panel.content.model.sharedModel.insertCell(5, { cell_type: 'code', source: '1 + 1' });
-    });
-    await runCellToEnd(page, 5);
-    assert.match(await cellText(page, 5), /2/);
+      panel.content.model.sharedModel.insertCell(at, { cell_type: 'code', source: '1 + 1' });
+    }, CELLS.length);
+    await runCellToEnd(page, CELLS.length);
+    assert.match(await cellText(page, CELLS.length), /2/);
   },
 );
 
@@ -300,6 +404,144 @@ test('figures follow JupyterLab’s theme: dark, then light again', { skip }, as
   await theme('JupyterLab Light');
   await backgroundIs(light.raw, true);
 });
+
+/** Text boxes of the dashboard that overlap each other (beyond 1 px), described. */
+async function overlappingText(sel: string): Promise<string[]> {
+  return page.evaluate((q) => {
+    const root = document.querySelector(`${q} .cbram-Plot`) as HTMLElement;
+    const boxes = (Array.from(root.querySelectorAll('svg text')) as HTMLElement[])
+      .filter((t) => (t.textContent ?? '').trim() !== '')
+      .map((t) => ({ text: (t.textContent as string).trim(), r: t.getBoundingClientRect() }))
+      .filter((b) => b.r.width > 0 && b.r.height > 0);
+    const out: string[] = [];
+    for (let i = 0; i < boxes.length; i++)
+      for (let j = i + 1; j < boxes.length; j++) {
+        const a = boxes[i]!.r;
+        const b = boxes[j]!.r;
+        const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+        const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+        if (w > 1 && h > 1) out.push(`"${boxes[i]!.text}" over "${boxes[j]!.text}"`);
+      }
+    return out;
+  }, sel);
+}
+
+test(
+  'the finished dashboard: no text overlaps other text, in the array and receptive-field views',
+  { skip },
+  async () => {
+    const dash = plotOf(1, TRAINING);
+    await page.locator(dash).scrollIntoViewIfNeeded();
+    assert.deepEqual(await overlappingText(dash), []);
+    const titles = await page.evaluate(
+      (q) =>
+        ((document.querySelector(`${q} .cbram-Plot`) as any).layout.annotations as any[]).map(
+          (a) => a.text as string,
+        ),
+      dash,
+    );
+    assert.ok(titles.includes('running accuracy (train), %'), titles.join(' | '));
+    if (process.env.CBRAM_DASHBOARD_SHOT)
+      await page.locator(dash).screenshot({ path: process.env.CBRAM_DASHBOARD_SHOT });
+    await shot(page, '8-dashboard');
+    const colorbar = async () =>
+      page.evaluate((q) => {
+        const bar = document.querySelector(`${q} .cbram-Plot .colorbar`) as HTMLElement;
+        const r = bar.getBoundingClientRect();
+        return [Math.round(r.left), Math.round(r.top)];
+      }, dash);
+    const before = await colorbar();
+    await page.locator(`${dash} button[data-option="view:fields"]`).click();
+    await page.waitForFunction(
+      (q) => (document.querySelector(`${q} .cbram-Plot`) as any).data[0].z.length === 7 * 29 - 1,
+      dash,
+    );
+    assert.deepEqual(await colorbar(), before, 'the colour bar stays where it was');
+    assert.deepEqual(await overlappingText(dash), []);
+    const ticks = await page.evaluate(
+      (q) =>
+        document.querySelectorAll(`${q} .cbram-Plot .xy .xtick, ${q} .cbram-Plot .xy .ytick`)
+          .length,
+      dash,
+    );
+    assert.equal(ticks, 0, 'no pixel ticks on the receptive fields');
+    await shot(page, '9-dashboard-fields');
+    await page.locator(`${dash} button[data-option="view:map"]`).click();
+  },
+);
+
+test(
+  'Shift-Tab inside call parentheses shows the function’s signature and doc',
+  { skip },
+  async () => {
+    // As a user does: click into the cell's text, go to the end of the line, press Shift-Tab.
+    // (The notebook renders only the cells in view, so the cell is found through the notebook.)
+    await page.evaluate(async () => {
+      const nb = (window as any).jupyterapp.shell.currentWidget.content;
+      await nb.scrollToItem(6, 'center');
+    });
+    const editor = await page.evaluateHandle(() =>
+      (window as any).jupyterapp.shell.currentWidget.content.widgets[6].node.querySelector(
+        '.cm-content',
+      ),
+    );
+    await (editor as any).click();
+    await page.keyboard.press('End');
+    await page.keyboard.press('Shift+Tab');
+    const tip = page.locator('.jp-Tooltip');
+    await tip.waitFor({ state: 'visible', timeout: 30_000 });
+    const text = (await tip.innerText()).replace(/\s+/g, ' ');
+    assert.match(text, /createCrossbar\(options: CrossbarOptions\): Crossbar/);
+    assert.match(text, /A crossbar of `?rows × cols`? devices/);
+    await shot(page, '10-signature-help');
+    await page.keyboard.press('Escape');
+    await page.evaluate(() =>
+      (window as any).jupyterapp.commands.execute('notebook:enter-command-mode'),
+    );
+  },
+);
+
+test(
+  'a library error: frames relative to the package, folded, and no request fails',
+  { skip },
+  async () => {
+    const failed: string[] = [];
+    const onResponse = (r: { status(): number; url(): string }) => {
+      if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`);
+    };
+    page.on('response', onResponse);
+    const resolved = page.waitForResponse((r) => r.url().includes('/api/resolvePath'), {
+      timeout: 30_000,
+    });
+    try {
+      await runCellToEnd(page, 7);
+      const err = await page.evaluate(() => {
+        const panel = (window as any).jupyterapp.shell.currentWidget;
+        const node = panel.content.widgets[7].outputArea.node as HTMLElement;
+        return {
+          text: node.innerText as string,
+          links: (Array.from(node.querySelectorAll('a[href]')) as HTMLElement[]).map((a) =>
+            a.getAttribute('href'),
+          ),
+        };
+      });
+      assert.match(err.text, /CbramError/);
+      assert.match(
+        err.text,
+        /at (?:\w+\.)?createCrossbar \(cbram-lab\/dist\/src\/[\w/.-]+:\d+:\d+\)( and \d+ frames? inside cbram-lab)?/,
+      );
+      assert.doesNotMatch(err.text, new RegExp(s.dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+      assert.doesNotMatch(err.text, /\/(?:work|home|tmp|usr)\//, 'no absolute path of the machine');
+      assert.deepEqual(err.links, [], 'no links to nowhere');
+      // JupyterLab asks the server which file the frame's path names: answered, not a 404.
+      assert.equal((await resolved).status(), 200);
+      await page.evaluate(() => fetch(window.location.href).then(() => undefined));
+      assert.deepEqual(failed, []);
+    } finally {
+      page.off('response', onResponse);
+    }
+  },
+);
 
 test(
   'a saved notebook reopens with its figures redrawn from the saved outputs',

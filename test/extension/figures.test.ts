@@ -210,7 +210,69 @@ test('training dashboard: map, accuracy, speed, pulses and energy on their own a
   close((spikes.x as Float32Array)[0]!, last.time[0]! * 1e3);
   for (const k of ['xaxis', 'xaxis2', 'xaxis5', 'yaxis4']) assert.ok(fig.layout[k], k);
   assert.equal(fig.layout.paper_bgcolor, DARK.background);
-  assert.match(String((fig.layout.title as { text: string }).text), /12 \/ 30 images/);
+  const stats = (fig.layout.annotations as { name?: string; text: string }[]).find(
+    (a) => a.name === 'stats',
+  )!;
+  assert.match(stats.text, /12 \/ 30 images · .*running accuracy \(train\)/);
+  assert.equal(fig.layout.showlegend, false, 'legends sit in the panel titles');
+});
+
+test('training dashboard: one layout from the first frame on; receptive fields keep the colour bar and have no ticks', async () => {
+  const n = 30;
+  const images = new Uint8Array(n * 9).map((_, i) => ((i * 7) % 5 < 2 ? 255 : 0));
+  const labels = new Uint8Array(n).map((_, i) => i % 10);
+  const t = createTrainer({ n, pixels: 9, images, labels }, { outputs: 3, epochs: 1, seed: 1 });
+  t.data.pixelIndex = Int32Array.from({ length: 9 }, (_, i) => i * 3);
+  const starting = figureFor(
+    payload(TRAINING_MIME, trainingParts(t, { status: 'starting' }).spec),
+    LIGHT,
+  );
+  await t.train({ maxImages: 12 });
+  const parts = trainingParts(t, { status: 'running' });
+  parts.spec.history = {
+    ...parts.spec.history,
+    imagesDone: [0, 12],
+    runningAccuracy: [0, 0.5],
+    imagesPerSecond: [0, 100],
+    setPulses: [0, 5],
+    resetPulses: [0, 3],
+    energy: [0, 1e-9],
+    elapsed: [0, 0.1],
+  };
+  const running = figureFor(payload(TRAINING_MIME, parts.spec), LIGHT);
+  const frame = (f: typeof running) =>
+    Object.fromEntries(
+      Object.entries(f.layout)
+        .filter(([k]) => /^[xy]axis\d*$/.test(k))
+        .map(([k, v]) => [k, (v as { domain: number[] }).domain]),
+    );
+  assert.deepEqual(frame(starting), frame(running), 'the panels do not move');
+  const notes = (f: typeof running) =>
+    (f.layout.annotations as { name: string; text: string }[]).filter((a) =>
+      a.name.startsWith('note'),
+    );
+  assert.ok(
+    notes(starting).some((a) => a.text === 'starting…'),
+    'the first frame says it is starting',
+  );
+  assert.equal(notes(running).length, 0);
+  const titles = (running.layout.annotations as { name: string; text: string }[]).map(
+    (a) => a.text,
+  );
+  assert.ok(titles.includes('running accuracy (train), %'));
+  assert.ok(
+    titles.some((x) => /programming pulses.*SET.*RESET/.test(x)),
+    'the legend is in the title',
+  );
+  const map = running.data[0]!.colorbar as { x: number; y: number };
+  const fields = figureFor(payload(TRAINING_MIME, parts.spec), LIGHT, { view: 'fields' });
+  assert.deepEqual(fields.data[0]!.colorbar, running.data[0]!.colorbar, 'the colour bar stays put');
+  assert.ok(map.x < 0.5);
+  for (const k of ['xaxis', 'yaxis']) {
+    const ax = fields.layout[k] as { showticklabels: boolean; ticks: string };
+    assert.equal(ax.showticklabels, false, k);
+    assert.equal(ax.ticks, '', k);
+  }
 });
 
 test('plot: lines with log axes, error bars and reference lines', () => {

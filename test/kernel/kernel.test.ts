@@ -342,7 +342,7 @@ test('interrupting a long training cell stops it at an image boundary; training 
   );
   assert.match(
     String(note?.content.text),
-    /trainLive: stopped after image [\d,]+ of 200,000; run trainLive\(\) on the same trainer to resume/,
+    /trainLive: interrupted after image [\d,]+ of 200,000\. Run the cell again to resume from image [\d,]+/,
   );
   const k0 = Number(text(result((await k.client.execute('t1.imagesDone')).outputs)));
   assert.ok(k0 > 0 && k0 < 200_000, `stopped after ${k0} images`);
@@ -351,12 +351,110 @@ test('interrupting a long training cell stops it at an image boundary; training 
     'const r2 = await trainLive(t1, { maxImages: 300 });\n`${r2.status} ${t1.imagesDone}`',
   );
   assert.equal(text(result(resumed.outputs)), `'paused ${k0 + 300}'`);
+  // The dashboard kept the history from image 0 across the resume (it lives in t1.records).
+  const final = resumed.outputs.filter((m) => m.header.msg_type === 'update_display_data').pop()!;
+  const h = ((final.content.data as Record<string, unknown>)[TRAINING_MIME] as TrainingSpec)
+    .history;
+  assert.equal(h.imagesDone[0], 0);
+  assert.ok(h.imagesDone.includes(k0), 'the point where it stopped');
+  assert.equal(h.imagesDone.at(-1), k0 + 300);
   // The interrupted-and-resumed run equals an uninterrupted one of the same length.
   const same = await k.client.execute(
     'await t2.train({ maxImages: t1.imagesDone });\nconst w1 = t1.synapses.weights(), w2 = t2.synapses.weights();\n' +
       'w1.length > 0 && w1.every((w, j) => w === w2[j]) && t1.ledger.joules() === t2.ledger.joules()',
   );
   assert.equal(text(result(same.outputs)), 'true');
+});
+
+/** A cell in the documented one-cell form: make the trainer and train it live. */
+const ONE_CELL =
+  "const tc = createTrainer(data, { ...opts, epochs: 1000, rule: 'device' });\nawait trainLive(tc)";
+
+test('the one-cell form: interrupt, run the same cell again, and it resumes; the counters equal an uninterrupted run', async () => {
+  const first = await k.client.executeStart(ONE_CELL);
+  await k.client.waitForIopub(
+    (m) => {
+      if (m.header.msg_type !== 'update_display_data') return false;
+      if ((m.parent_header as { msg_id?: string }).msg_id !== first.msgId) return false;
+      const spec = (m.content.data as Record<string, unknown>)[TRAINING_MIME] as TrainingSpec;
+      return spec.progress.imagesDone > 0;
+    },
+    30_000,
+    'a live update with progress',
+  );
+  k.process.kill('SIGINT');
+  const stopped = await first.done;
+  assert.equal(stopped.reply.content.ename, 'Interrupted');
+  const k0 = Number(text(result((await k.client.execute('tc.imagesDone')).outputs)));
+  assert.ok(k0 > 0 && k0 < 400_000, `stopped after ${k0} images`);
+  const t0 = performance.now();
+  const again = await k.client.execute(ONE_CELL);
+  const wall = performance.now() - t0;
+  assert.equal(again.reply.content.status, 'ok');
+  const out = again.outputs
+    .filter((m) => m.header.msg_type === 'stream')
+    .map((m) => String(m.content.text))
+    .join('');
+  assert.match(
+    out,
+    new RegExp(
+      `trainLive: resuming the interrupted run at image ${k0.toLocaleString('en-US')} of 400,000`,
+    ),
+  );
+  // The result is one summary line, not the raw object.
+  const line = text(result(again.outputs));
+  assert.match(
+    line,
+    /^trainLive completed: 400,000 of 400,000 images · resumed at [\d,]+ · running accuracy \(train\) [\d.]+ %/,
+  );
+  assert.ok(!line.includes('\n') && !line.includes('{'), line);
+  const updates = again.outputs.filter((m) => m.header.msg_type === 'update_display_data');
+  // Any run longer than 2 s shows at least 5 updates (this one is several seconds of training).
+  assert.ok(wall > 2000, `the resumed run took ${wall.toFixed(0)} ms`);
+  assert.ok(updates.length >= 5, `${updates.length} updates in ${wall.toFixed(0)} ms`);
+  const spec = (updates.at(-1)!.content.data as Record<string, unknown>)[
+    TRAINING_MIME
+  ] as TrainingSpec;
+  assert.equal(spec.status, 'completed');
+  assert.equal(spec.history.imagesDone[0], 0, 'the history starts at image 0');
+  assert.ok(spec.history.imagesDone.includes(k0));
+  // Equal, counter for counter, to a run that was never interrupted.
+  const same = await k.client.execute(
+    [
+      "const ref = createTrainer(data, { ...opts, epochs: 1000, rule: 'device' });",
+      'await ref.train();',
+      'const pa = tc.progress(), pb = ref.progress();',
+      "const keys = ['imagesDone', 'setPulses', 'resetPulses', 'energy', 'outputSpikes', 'runningAccuracy'] as const;",
+      'const w1 = tc.synapses.weights(), w2 = ref.synapses.weights();',
+      "JSON.stringify(keys.filter((k) => pa[k] !== pb[k])) + ' ' + (w1.every((w, j) => w === w2[j]) && JSON.stringify(pa.updates) === JSON.stringify(pb.updates))",
+    ].join('\n'),
+  );
+  assert.equal(text(result(same.outputs)), "'[] true'");
+});
+
+test('a changed configuration starts fresh and says which difference made it', async () => {
+  const first = await k.client.executeStart(ONE_CELL);
+  await k.client.waitForIopub(
+    (m) =>
+      m.header.msg_type === 'update_display_data' &&
+      (m.parent_header as { msg_id?: string }).msg_id === first.msgId,
+    30_000,
+    'a live update',
+  );
+  k.process.kill('SIGINT');
+  await first.done;
+  const changed = await k.client.execute(
+    "const tc2 = createTrainer(data, { ...opts, outputs: 12, epochs: 1, rule: 'device' });\nawait trainLive(tc2)",
+  );
+  const out = changed.outputs
+    .filter((m) => m.header.msg_type === 'stream')
+    .map((m) => String(m.content.text))
+    .join('');
+  assert.match(
+    out,
+    /trainLive: starting fresh, because the configuration changed \(outputs: 10 → 12, epochs: 1000 → 1\); the interrupted run \(stopped at image [\d,]+\) is dropped/,
+  );
+  assert.match(text(result(changed.outputs)), /^trainLive completed: 400 of 400 images/);
 });
 
 test('comms: front-end comm_open on a registered target, messages both ways, comm_info, close; unknown targets are closed', async () => {
@@ -435,6 +533,32 @@ test('complete, inspect, is_complete and history (positions in code points)', as
     String((insp.data as Record<string, unknown>)['text/plain']),
     /abs\(x: number\): number/,
   );
+  // Inside a call's parentheses: the called function's signature and doc (signature help).
+  const inside = async (code: string) => {
+    const r = (
+      await (
+        await c.send('shell', 'inspect_request', {
+          code,
+          cursor_pos: [...code].length,
+          detail_level: 0,
+        })
+      ).reply
+    ).content;
+    assert.equal(r.found, true, `${code}: ${JSON.stringify(r)}`);
+    return String((r.data as Record<string, unknown>)['text/plain']);
+  };
+  const prefix = "import { createCrossbar } from 'cbram-lab';\n";
+  for (const code of [
+    'createCrossbar(',
+    'createCrossbar({ rows: 4, ',
+    'const x = createCrossbar({ rows: 4, cols: 3 }',
+  ])
+    assert.match(
+      await inside(prefix + code),
+      /createCrossbar\(options: CrossbarOptions\): Crossbar[\s\S]*A crossbar of/,
+      code,
+    );
+  assert.match(await inside('Math.max(1, '), /max\(\.\.\.values: number\[\]\): number/);
   const inc = (
     await (
       await c.send('shell', 'is_complete_request', { code: 'function f() {' })

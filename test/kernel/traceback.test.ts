@@ -1,11 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as path from 'node:path';
 import {
   CellRegistry,
   alignLines,
   cellFile,
   formatDiagnostics,
   formatError,
+  libraryPath,
   mapPosition,
 } from '../../kernel/traceback';
 
@@ -142,4 +144,58 @@ test('the cell registry keeps the most recent cells', () => {
   for (const n of [1, 2, 3]) reg.add({ file: cellFile(n), label: `c${n}`, source: '', output: '' });
   assert.equal(reg.get(cellFile(1)), undefined);
   assert.equal(reg.get(cellFile(3))?.label, 'c3');
+});
+
+test('library frames: relative to their package, each run folded into the frame the cell called', () => {
+  const cells = new CellRegistry();
+  cells.add({ file: cellFile(3), label: 'Cell In[3]', source: SOURCE, output: OUTPUT });
+  const root = path.resolve(__dirname, '..', '..', '..');
+  const e = new Error('createTrainer: options.outputs must be an integer >= 1, got 0');
+  e.stack = [
+    `Error: ${e.message}`,
+    `    at fail (${root}/dist/src/core/validate.js:40:11)`,
+    `    at checkInt (${root}/dist/src/core/validate.js:88:5)`,
+    `    at createTrainer (${root}/dist/src/learning/trainer.js:480:20)`,
+    '    at cbram-cell-3.ts:14:35',
+    '    at run (/home/me/project/node_modules/arquero/dist/a.js:1:2)',
+    '    at cbram-cell-3.ts:17:22',
+  ].join('\n');
+  const old = process.env.CBRAM_TRACEBACK;
+  try {
+    delete process.env.CBRAM_TRACEBACK;
+    const folded = formatError(e, cells).traceback;
+    assert.deepEqual(folded.slice(1, 5), [
+      '    at createTrainer (cbram-lab/dist/src/learning/trainer.js:480:20) and 2 frames inside cbram-lab',
+      '    at Cell In[3]:11:12',
+      '    at run (arquero/dist/a.js:1:2)',
+      '    at Cell In[3]:14:1',
+    ]);
+    assert.ok(
+      folded.includes("(2 library frames folded; process.env.CBRAM_TRACEBACK = 'full' shows them)"),
+    );
+    assert.ok(!folded.join('\n').includes(root), 'no absolute path of the machine');
+    process.env.CBRAM_TRACEBACK = 'full';
+    const full = formatError(e, cells).traceback;
+    assert.deepEqual(full.slice(1, 4), [
+      '    at fail (cbram-lab/dist/src/core/validate.js:40:11)',
+      '    at checkInt (cbram-lab/dist/src/core/validate.js:88:5)',
+      '    at createTrainer (cbram-lab/dist/src/learning/trainer.js:480:20)',
+    ]);
+    assert.ok(!full.some((l) => l.includes('folded')));
+  } finally {
+    if (old === undefined) delete process.env.CBRAM_TRACEBACK;
+    else process.env.CBRAM_TRACEBACK = old;
+  }
+});
+
+test('libraryPath: this package wherever it is installed, other packages by name, own files not', () => {
+  assert.deepEqual(libraryPath('/p/node_modules/cbram-lab/dist/src/index.js'), {
+    pkg: 'cbram-lab',
+    path: 'cbram-lab/dist/src/index.js',
+  });
+  assert.deepEqual(libraryPath('/p/node_modules/@scope/x/lib/a.js'), {
+    pkg: '@scope/x',
+    path: '@scope/x/lib/a.js',
+  });
+  assert.equal(libraryPath('/home/me/project/lib/helper.js'), null);
 });

@@ -24,18 +24,25 @@ interface Panel {
   y: [number, number];
 }
 
-/** Where each panel sits (fractions of the figure). */
-function panels(hasMap: boolean, hasRaster: boolean): Record<string, Panel> {
-  const top: [number, number] = [0.44, 1];
+/** The figure's height, px; the layout below is laid out for it. */
+export const DASHBOARD_HEIGHT = 700;
+
+/**
+ * Where each panel sits (fractions of the plotting area). One layout for every state of a run —
+ * starting, running, finished, with or without a map or spikes yet — so live updates never move
+ * anything: the map and its colour bar on the left, accuracy and speed on the right, pulses,
+ * energy and the last image's spikes below. Gaps leave room for tick labels and panel titles.
+ */
+function panels(hasMap: boolean): Record<string, Panel> {
+  const top: [number, number] = [0.46, 1];
   const bottom: [number, number] = [0, 0.3];
   const right: [number, number] = hasMap ? [0.56, 1] : [0, 1];
-  const third = hasRaster ? 3 : 2;
-  const w = (1 - 0.08 * (third - 1)) / third;
+  const w = (1 - 0.08 * 2) / 3;
   const col = (i: number): [number, number] => [i * (w + 0.08), i * (w + 0.08) + w];
   return {
-    map: { id: '', title: 'map', x: [0, 0.42], y: top },
-    accuracy: { id: '2', title: 'running accuracy (%)', x: right, y: [0.77, 1] },
-    speed: { id: '3', title: 'images per second', x: right, y: [0.44, 0.67] },
+    map: { id: '', title: 'map', x: [0, 0.4], y: top },
+    accuracy: { id: '2', title: 'running accuracy (train), %', x: right, y: [0.79, 1] },
+    speed: { id: '3', title: 'images per second', x: right, y: [0.46, 0.67] },
     pulses: { id: '4', title: 'programming pulses', x: col(0), y: bottom },
     energy: { id: '5', title: 'energy', x: col(1), y: bottom },
     raster: { id: '6', title: 'output spikes, last image', x: col(2), y: bottom },
@@ -47,18 +54,44 @@ function place(layout: Layout, p: Panel, x: Layout, y: Layout): void {
   layout[`yaxis${p.id}`] = { ...y, domain: p.y, anchor: `x${p.id}` };
 }
 
-function panelTitle(p: Panel): Layout {
+/** A panel's title, left-aligned just above it (it may carry the panel's legend, in colour). */
+function panelTitle(p: Panel, text = p.title): Layout {
+  return {
+    xref: 'paper',
+    yref: 'paper',
+    x: p.x[0],
+    y: p.y[1],
+    yshift: 4,
+    xanchor: 'left',
+    yanchor: 'bottom',
+    text,
+    showarrow: false,
+    font: { size: 12 },
+    name: `title:${p.id || '1'}`,
+  };
+}
+
+/** A note in the middle of an empty panel ("starting…"). */
+function panelNote(p: Panel, text: string, theme: Theme): Layout {
   return {
     xref: 'paper',
     yref: 'paper',
     x: (p.x[0] + p.x[1]) / 2,
-    y: p.y[1] + 0.01,
+    y: (p.y[0] + p.y[1]) / 2,
     xanchor: 'center',
-    yanchor: 'bottom',
-    text: p.title,
+    yanchor: 'middle',
+    text,
     showarrow: false,
-    font: { size: 12 },
+    font: { size: 12, color: theme.text },
+    opacity: 0.6,
+    name: `note:${p.id || '1'}`,
   };
+}
+
+/** Legend entries written into a title: each name in its series colour. */
+function keyed(title: string, entries: [string, string][]): string {
+  const keys = entries.map(([name, color]) => `<span style="color:${color}">━ ${name}</span>`);
+  return `${title}   ${keys.join('  ')}`;
 }
 
 /**
@@ -68,50 +101,86 @@ function panelTitle(p: Panel): Layout {
 export function trainingFigure(p: TrainingPayload, theme: Theme, view: MapView = {}): Figure {
   const h = p.history;
   const g = p.progress;
-  const P = panels(p.map !== null, p.raster !== null);
+  const P = panels(p.map !== null);
   const summary =
     `${count(g.imagesDone)} / ${count(g.imagesTotal)} images · epoch ${Math.min(g.epoch + 1, g.epochs)}/${g.epochs} · ` +
-    `accuracy ${(100 * g.runningAccuracy).toFixed(1)} % · ${count(g.imagesPerSecond)} images/s · ` +
+    `running accuracy (train) ${(100 * g.runningAccuracy).toFixed(1)} % · ${count(g.imagesPerSecond)} images/s · ` +
     `${count(g.setPulses)} SET / ${count(g.resetPulses)} RESET · ${si(g.energy, 'J')}` +
     (g.frozenFraction > 0 ? ` · ${(100 * g.frozenFraction).toFixed(1)} % frozen` : '');
   const layout = baseLayout(
     theme,
-    `${safeText(p.title)} — ${safeText(p.status)}<br><span style="font-size:11px">${summary}</span>`,
-    660,
+    `${safeText(p.title)} — ${safeText(p.status)}`,
+    DASHBOARD_HEIGHT,
   );
-  layout.margin = { l: 60, r: 30, t: 70, b: 40 };
-  layout.showlegend = true;
-  layout.legend = { orientation: 'h', x: 0.56, y: 0.36, xanchor: 'left' };
+  // Title, then the stats line, then the panel titles: each on its own band of the top margin.
+  layout.title = {
+    text: `${safeText(p.title)} — ${safeText(p.status)}`,
+    font: { size: 14 },
+    x: 0.01,
+    xanchor: 'left',
+    xref: 'container',
+    y: 1 - 10 / DASHBOARD_HEIGHT,
+    yref: 'container',
+    yanchor: 'top',
+  };
+  layout.margin = { l: 60, r: 30, t: 92, b: 44 };
+  layout.showlegend = false;
   const data: Trace[] = [];
-  const annotations: Layout[] = [];
+  const annotations: Layout[] = [
+    {
+      xref: 'paper',
+      yref: 'paper',
+      x: 0,
+      y: 1,
+      yshift: 30,
+      xanchor: 'left',
+      yanchor: 'bottom',
+      text: summary,
+      showarrow: false,
+      font: { size: 11 },
+      name: 'stats',
+    },
+  ];
+  const starting = h.imagesDone.length < 2;
   if (p.map) {
     const units = view.units ?? p.map.quantity;
+    const fields = view.view === 'fields' && p.map.fields !== null;
     data.push(
       ...mapTraces(p.map, theme, {
         ...view,
         units,
         xaxis: 'x',
         yaxis: 'y',
-        colorbarX: 0.43,
-        colorbarY: 0.72,
-        colorbarLength: 0.56,
+        colorbarX: 0.41,
+        colorbarY: (P.map!.y[0] + P.map!.y[1]) / 2,
+        colorbarLength: P.map!.y[1] - P.map!.y[0],
       }),
     );
-    const fields = view.view === 'fields' && p.map.fields;
+    // Receptive fields are images: no pixel ticks, square pixels kept inside the panel.
+    const bare = {
+      showticklabels: false,
+      showline: false,
+      ticks: '',
+      showgrid: false,
+      zeroline: false,
+    };
     place(
       layout,
       P.map!,
-      axis(theme, fields ? '' : 'output (column)', { showgrid: false, zeroline: false }),
+      axis(theme, fields ? '' : 'output (column)', {
+        showgrid: false,
+        zeroline: false,
+        ...(fields ? { ...bare, constrain: 'domain' } : {}),
+      }),
       axis(theme, fields ? '' : 'input (row)', {
         autorange: 'reversed',
         showgrid: false,
         zeroline: false,
-        ...(fields ? { scaleanchor: 'x', showticklabels: false } : {}),
+        ...(fields ? { ...bare, scaleanchor: 'x', constrain: 'domain' } : {}),
       }),
     );
-    annotations.push(
-      panelTitle({ ...P.map!, title: p.map.quantity === 'weight' ? 'weights' : 'conductance' }),
-    );
+    const what = p.map.quantity === 'weight' || units === 'weight' ? 'weights' : 'conductance';
+    annotations.push(panelTitle(P.map!, fields ? `${what}, receptive fields` : what));
   }
   const line = (name: string, y: number[], axisId: string, color: string): Trace => ({
     type: 'scatter',
@@ -127,27 +196,56 @@ export function trainingFigure(p: TrainingPayload, theme: Theme, view: MapView =
   const c = theme.colorway;
   data.push(
     line(
-      'running accuracy',
+      'running accuracy (train)',
       h.runningAccuracy.map((a) => 100 * a),
       P.accuracy!.id,
       c[0]!,
     ),
   );
   data.push(line('images/s', h.imagesPerSecond, P.speed!.id, c[2]!));
-  data.push({ ...line('SET', h.setPulses, P.pulses!.id, c[0]!), showlegend: true });
-  data.push({ ...line('RESET', h.resetPulses, P.pulses!.id, c[1]!), showlegend: true });
+  data.push(line('SET', h.setPulses, P.pulses!.id, c[0]!));
+  data.push(line('RESET', h.resetPulses, P.pulses!.id, c[1]!));
   data.push(line('energy (J)', h.energy, P.energy!.id, c[3]!));
-  const images = axis(theme, 'images');
-  place(layout, P.accuracy!, axis(theme, ''), axis(theme, '', { range: [0, 100] }));
-  place(layout, P.speed!, axis(theme, ''), axis(theme, '', { rangemode: 'tozero' }));
-  place(layout, P.pulses!, images, axis(theme, '', { tickformat: '~s' }));
-  place(layout, P.energy!, images, axis(theme, 'J', { tickformat: '~s' }));
-  for (const k of ['accuracy', 'speed', 'pulses', 'energy']) annotations.push(panelTitle(P[k]!));
+  // The x axes span the whole run, so the curves grow into a fixed frame.
+  const range = [0, Math.max(1, g.imagesTotal)];
+  const run = axis(theme, '', { range });
+  const images = axis(theme, 'images', { range });
+  place(layout, P.accuracy!, run, axis(theme, '', { range: [0, 100] }));
+  place(layout, P.speed!, run, axis(theme, '', { rangemode: 'tozero' }));
+  place(layout, P.pulses!, images, axis(theme, '', { tickformat: '~s', rangemode: 'tozero' }));
+  place(layout, P.energy!, images, axis(theme, 'J', { tickformat: '~s', rangemode: 'tozero' }));
+  annotations.push(
+    panelTitle(P.accuracy!),
+    panelTitle(P.speed!),
+    panelTitle(
+      P.pulses!,
+      keyed(P.pulses!.title, [
+        ['SET', c[0]!],
+        ['RESET', c[1]!],
+      ]),
+    ),
+    panelTitle(P.energy!),
+    panelTitle(P.raster!),
+  );
+  if (starting)
+    for (const k of ['accuracy', 'speed', 'pulses', 'energy'])
+      annotations.push(panelNote(P[k]!, 'starting…', theme));
   if (p.raster) {
     data.push(rasterTrace(p.raster, theme, `x${P.raster!.id}`, `y${P.raster!.id}`));
     const ax = rasterAxes(p.raster, theme);
     place(layout, P.raster!, ax.x, ax.y);
-    annotations.push(panelTitle(P.raster!));
+  } else {
+    // The same panel before the first image, so nothing moves when spikes arrive.
+    place(
+      layout,
+      P.raster!,
+      axis(theme, 'time (ms)', { range: [0, 1] }),
+      axis(theme, 'neuron', {
+        range: [-0.5, Math.max(0.5, p.config.outputs - 0.5)],
+        zeroline: false,
+      }),
+    );
+    annotations.push(panelNote(P.raster!, starting ? 'starting…' : 'no image yet', theme));
   }
   layout.annotations = annotations;
   return { data, layout };
