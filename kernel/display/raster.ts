@@ -2,10 +2,11 @@
  * Spike rasters: `raster(panels)` — which neurons fire when, e.g. Fig. 3a's output neurons before
  * and after training — as a payload (`application/vnd.cbram.raster.v1+json`) with a PNG fallback.
  */
+import { JUPYTER_DISPLAY, displayBundle, type MimeBundle } from '../../src/display/protocol';
 import { checkInt, checkNumber, checkOptions, fail } from '../../src/core/validate';
 import { encodeArray, type EncodedArray } from './arrays';
 import { fmt, title } from './chart';
-import { Scene } from './scene';
+import { Scene, type FigureSize } from './scene';
 
 /** The raster payload's MIME type. */
 export const RASTER_MIME = 'application/vnd.cbram.raster.v1+json';
@@ -46,6 +47,10 @@ export class Raster {
     /** The panels as given, for the static figure and the text. */
     readonly data: { neuron: Int32Array; time: Float32Array }[],
   ) {}
+  /** The rich display in Deno's Jupyter kernel (`Symbol.for('Jupyter.display')`). */
+  [JUPYTER_DISPLAY](): MimeBundle {
+    return displayBundle(this);
+  }
   toString(): string {
     return rasterText(this);
   }
@@ -138,11 +143,11 @@ export function rasterText(r: Raster): string {
 }
 
 /** The static figure: a tick per spike, panels side by side. */
-export function rasterFigure(r: Raster): Scene {
+export function rasterFigure(r: Raster, size: FigureSize = {}): Scene {
   const n = r.spec.panels.length;
-  const pw = n === 1 ? 560 : 340;
+  const pw = size.width ? Math.max(160, size.width / n) : n === 1 ? 560 : 340;
   const W = pw * n;
-  const H = 300;
+  const H = Math.max(160, size.height ?? 300);
   const scene = new Scene(W, H, r.spec.title);
   title(scene, W / 2, 16, r.spec.title);
   r.spec.panels.forEach((p, i) => {
