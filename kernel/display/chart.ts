@@ -78,6 +78,12 @@ export function powerOfTen(e: number): string {
   return `10${[...String(e)].map((c) => SUPERSCRIPT[c] ?? c).join('')}`;
 }
 
+/** m × 10ᵉ as a plain number from 0.001 to 9999, else in powers of ten ('2×10⁻⁶'). */
+function logLabel(m: number, e: number): string {
+  if (e >= -3 && e <= 3) return fmt(Number((m * 10 ** e).toPrecision(6)));
+  return m === 1 ? powerOfTen(e) : `${m}×${powerOfTen(e)}`;
+}
+
 /** A tick of a log axis, in log10 units; `label` is empty for minor ticks. */
 export interface LogTick {
   at: number;
@@ -91,7 +97,7 @@ export interface LogTick {
  *
  * @example
  * logTicks(0, 6).filter((t) => t.label).map((t) => t.label); // ['10⁰', '10¹', …, '10⁶']
- * logTicks(Math.log10(50), 3).filter((t) => t.label).map((t) => t.label); // ['50', '100', '200', '500', '1k']
+ * logTicks(Math.log10(50), 3).filter((t) => t.label).map((t) => t.label); // ['50', '100', '200', '500', '1000']
  */
 export function logTicks(lo: number, hi: number): LogTick[] {
   if (!(Number.isFinite(lo) && Number.isFinite(hi))) return [];
@@ -118,7 +124,7 @@ export function logTicks(lo: number, hi: number): LogTick[] {
       if (!inside(at)) continue;
       out.push({
         at,
-        label: labelled.includes(m) ? fmt(Number((m * 10 ** e).toPrecision(6))) : '',
+        label: labelled.includes(m) ? logLabel(m, e) : '',
       });
     }
   if (out.filter((t) => t.label).length >= 2) return out;

@@ -140,7 +140,7 @@ export class Scene {
     return (
       `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" ` +
       `width="${n(w)}" height="${n(h)}" viewBox="0 0 ${this.width} ${this.height}" ` +
-      `font-family="'${FONT_FAMILY}', 'DejaVu Sans', Verdana, Arial, sans-serif" font-size="${FONT_SIZE}">` +
+      `font-family="'${FONT_FAMILY}', Verdana, Arial, sans-serif" font-size="${FONT_SIZE}">` +
       (this.title ? `<title>${esc(this.title)}</title>` : '') +
       `<rect width="${this.width}" height="${this.height}" fill="#ffffff"/>${body}</svg>`
     );
