@@ -58,6 +58,11 @@ export interface RenderOptions {
   fallback?: boolean;
   /** Also send the figure as image/svg+xml (default false: PNG only, see docs/kernel.md). */
   svg?: boolean;
+  /**
+   * PNG pixels per figure pixel (default 2, shown at the figure's size through the output's
+   * metadata; 1 where metadata is not sent, as in Deno's kernel).
+   */
+  scale?: number;
   [option: string]: unknown;
 }
 
@@ -116,7 +121,9 @@ export function figureBundle(
   const metadata: Record<string, unknown> = {};
   if (options.fallback !== false) {
     const scene = figure();
-    data['image/png'] = scene.toPng().toString('base64');
+    data['image/png'] = scene
+      .toPng({ scale: typeof options.scale === 'number' ? options.scale : 2 })
+      .toString('base64');
     metadata['image/png'] = { width: scene.width, height: scene.height };
     if (options.svg === true) data['image/svg+xml'] = scene.toSvg();
   }
@@ -263,4 +270,5 @@ export function render(value: unknown, options: RenderOptions = {}): Rendered {
 }
 
 // Library objects' Symbol.for('Jupyter.display') methods (for Deno's kernel) render through here.
-setDisplayRenderer((value) => render(value).data);
+// Deno sends no output metadata, so the PNG is drawn at the figure's own size.
+setDisplayRenderer((value) => render(value, { scale: 1 }).data);
