@@ -2,7 +2,7 @@
  * Chart building blocks drawn into a {@link Scene}: ticks, colours, line panels and stacked bar
  * panels. Labels and legends come from data and are kept as text (the SVG backend escapes them).
  */
-import { textWidth } from './fonts';
+import { TITLE_SIZE, textWidth } from './fonts';
 import type { Scene } from './scene';
 
 /** A compact number: 3 significant digits, k/M/G for large magnitudes, exponent form for tiny ones. */
@@ -81,6 +81,20 @@ export function powerOfTen(e: number): string {
 /** m × 10ᵉ as a plain number from 0.001 to 9999, else in powers of ten ('2×10⁻⁶'). */
 function logLabel(m: number, e: number): string {
   if (e >= -3 && e <= 3) return fmt(Number((m * 10 ** e).toPrecision(6)));
+  return m === 1 ? powerOfTen(e) : `${m}×${powerOfTen(e)}`;
+}
+
+/**
+ * A number for a log scale: as {@link fmt} from 0.001 to 9999, else m×10ⁿ with 3 digits.
+ *
+ * @example
+ * sci(4.45e-4); // '4.45×10⁻⁴'
+ */
+export function sci(v: number): string {
+  const a = Math.abs(v);
+  if (v === 0 || !Number.isFinite(v) || (a >= 1e-3 && a < 1e4)) return fmt(v);
+  const e = Math.floor(Math.log10(a));
+  const m = Number((v / 10 ** e).toPrecision(3));
   return m === 1 ? powerOfTen(e) : `${m}×${powerOfTen(e)}`;
 }
 
@@ -217,9 +231,17 @@ function log10s(a: ArrayLike<number>): Float64Array {
   return Float64Array.from({ length: a.length }, (_, i) => (a[i]! > 0 ? Math.log10(a[i]!) : NaN));
 }
 
-/** A centred bold title. */
+/**
+ * A centred bold title, set smaller (down to 9 px) when it is wider than the figure, and cut
+ * with an ellipsis if even that does not fit.
+ */
 export function title(scene: Scene, x: number, y: number, text: string): void {
-  scene.add({ kind: 'text', x, y, text, anchor: 'middle', bold: true });
+  const room = Math.max(40, 2 * Math.min(x, scene.width - x) - 8);
+  const full = textWidth(text, TITLE_SIZE, true);
+  const size = full <= room ? TITLE_SIZE : Math.max(9, (TITLE_SIZE * room) / full);
+  let t = text;
+  while (t.length > 1 && textWidth(t, size, true) > room) t = `${t.slice(0, -2)}…`;
+  scene.add({ kind: 'text', x, y, text: t, anchor: 'middle', bold: true, size });
 }
 
 /** A muted caption line. */
@@ -324,7 +346,10 @@ function axisTicks(
     const room = Math.max(...t.map((v) => labelRoom(fmt(v))));
     if (t.length * room <= length) break;
   }
-  return ticks(lo, hi, count, integer).map((v) => ({ at: v, label: fmt(v) }));
+  return ticks(lo, hi, count, integer).map((v) => ({
+    at: v,
+    label: fmt(v).replace(/^-/, '\u2212'),
+  }));
 }
 
 /**
@@ -469,14 +494,28 @@ function drawLines(
       stroke: MUTED,
       dash: [5, 3],
     });
-    // Above the line, or below it when the line is at the top of the plot.
+    // The label goes above the line (below it at the top of the plot), at the end of the plot
+    // where the data stay farthest from it.
     const above = py(r.y) - top > 14;
+    const ly = above ? py(r.y) - 4 : py(r.y) + 12;
+    const lw = textWidth(r.label) + 8;
+    const clearance = (x0: number, x1: number) => {
+      let d = Infinity;
+      for (const s of series)
+        for (let i = 0; i < s.x.length; i++) {
+          const x = px(s.x[i]!);
+          const y = py(s.y[i]!);
+          if (x >= x0 && x <= x1 && Number.isFinite(y)) d = Math.min(d, Math.abs(y - (ly - 4)));
+        }
+      return d;
+    };
+    const atStart = clearance(left, left + lw) > clearance(left + w - lw, left + w);
     scene.add({
       kind: 'text',
-      x: left + w - 4,
-      y: above ? py(r.y) - 4 : py(r.y) + 12,
+      x: atStart ? left + 4 : left + w - 4,
+      y: ly,
       text: r.label,
-      anchor: 'end',
+      anchor: atStart ? 'start' : 'end',
       color: MUTED,
     });
   }
@@ -553,9 +592,7 @@ export function stackedBarHeight(
     n * (BAR_H + BAR_GAP) +
     24 +
     (labelled ? 18 : 0) +
-    8 +
-    legendRowCount * ROW +
-    6
+    (legendRowCount > 0 ? 8 + legendRowCount * ROW + 6 : 0)
   );
 }
 
@@ -580,7 +617,7 @@ export function stackedBarPanel(
   const X = o.x ?? 0;
   const Y = o.y ?? 0;
   const W = o.width ?? 560;
-  const format = o.format ?? fmt;
+  const format = o.format ?? (o.log === true ? sci : fmt);
   const log = o.log === true;
   const labelW = Math.min(240, 12 + Math.max(24, ...bars.map((b) => textWidth(b.label))));
   const totals = bars.map((b) => b.values.reduce((s, v) => s + Math.max(0, v), 0));

@@ -138,6 +138,17 @@ test('no text overlaps: long legends wrap above the plot, away from the x label 
     ['ledger comparison', [a, b], { log: true }],
     ['device', PRESETS['cbram-subquantum'], {}],
     ['crossbar', createCrossbar({ rows: 8, cols: 8 }), {}],
+    [
+      'raster',
+      raster(
+        [
+          { label: 'before training', neurons: 10, duration: 1, neuron: [1, 8], time: [0.1, 0.7] },
+          { label: 'after training', neurons: 10, duration: 1, neuron: [0, 9], time: [0.05, 0.95] },
+        ],
+        { title: '(a) output spikes of 10 neurons; digits 0–9 shown 100 ms each' },
+      ),
+      {},
+    ],
   ] as const)
     for (const width of [640, 420]) {
       const scene = figureOf(value, opts, { width })!;
