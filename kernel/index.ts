@@ -37,7 +37,9 @@ export {
   type Rendered,
   type RenderOptions,
 } from './display/bundle';
-export { Scene, type Shape } from './display/scene';
+export { Scene, svgToPng, type Shape, type FigureSize } from './display/scene';
+export { exportFigure, type ExportOptions, type ExportedFigure } from './display/export';
+export { figureOf } from './display/bundle';
 export { encodeArray, decodeArray, type EncodedArray, type DType } from './display/arrays';
 export {
   CROSSBAR_MIME,
@@ -88,4 +90,11 @@ export {
   type RasterSpec,
 } from './display/raster';
 export type { MapSpec } from './display/map';
-export { DISPLAY, isDisplayable, type Displayable, type MimeBundle } from '../src/display/protocol';
+export {
+  DISPLAY,
+  JUPYTER_DISPLAY,
+  isDisplayable,
+  isJupyterDisplayable,
+  type Displayable,
+  type MimeBundle,
+} from '../src/display/protocol';

@@ -11,14 +11,15 @@ Usage: cbram-lab lab [--port N] [--notebooks DIR] [--state DIR]
        cbram-lab lab --build-only
 
   --port N         port on 127.0.0.1 (default 8888, or a free one if 8888 is taken)
-  --notebooks DIR  folder to open (default: notebooks/)
+  --notebooks DIR  folder to open (default: the current folder when cbram-lab is an installed
+                   package, as after npm install cbram-lab; notebooks/ in a clone)
   --state DIR      Jupyter state: kernelspec, settings, runtime files (default .cache/lab)
   --build-only     build the front end if its inputs changed, then exit (scripts/setup.sh)
 
 Installs Python's jupyter_server and jupyterlab_server with apt when they are missing (Debian or
-Ubuntu, as root; elsewhere it prints the command), builds JupyterLab with the CBRAM Lab extension
-once (cached in extension/app/build), registers the CBRAM Lab kernel, and serves with a token.
-Ctrl-C stops the server.
+Ubuntu, as root; elsewhere it prints the command), registers the CBRAM Lab kernel, and serves
+with a token. The npm package ships JupyterLab with the CBRAM Lab extension built; a clone of the
+repository builds it once (cached in extension/app/build). Ctrl-C stops the server.
 `;
 
 /** Run `cbram-lab lab`; resolves with the exit code when the server stops. */

@@ -99,6 +99,19 @@ export function appInputsHash(): string {
   return h.digest('hex');
 }
 
+/**
+ * Is this an installed npm package (`npm install cbram-lab`) rather than a clone of the
+ * repository? The package ships the built front end but not its sources (extension/src).
+ */
+export function isInstalledPackage(): boolean {
+  return !fs.existsSync(path.join(EXT, 'src'));
+}
+
+/** The folder `cbram-lab lab` opens by default: the user's project (installed), or notebooks/. */
+export function defaultNotebooks(): string {
+  return isInstalledPackage() ? process.cwd() : path.join(ROOT, 'notebooks');
+}
+
 /** Is the built front end current (built from inputs with this hash, default: the current ones)? */
 export function appIsBuilt(hash = appInputsHash()): boolean {
   return fs.existsSync(STAMP) && fs.readFileSync(STAMP, 'utf8').trim() === hash;
@@ -112,9 +125,17 @@ function run(cmd: string, args: string[], cwd: string, what: string): void {
 
 /**
  * Build the front end when its inputs changed since the last build (npm ci in extension/ first
- * when its lock is newer than its node_modules). Returns whether it built.
+ * when its lock is newer than its node_modules). Returns whether it built. An installed package
+ * ships it built: nothing to do.
  */
 export function ensureAppBuilt(log: (line: string) => void = () => undefined): boolean {
+  if (isInstalledPackage()) {
+    // The npm package ships the front end built; there is nothing to build or install.
+    if (fs.existsSync(path.join(BUILD, 'bundle.js'))) return false;
+    throw new Error(
+      `the package's built front end is missing (${BUILD}); reinstall it: npm install cbram-lab`,
+    );
+  }
   const lock = path.join(EXT, 'package-lock.json');
   const installed = path.join(EXT, 'node_modules', '.package-lock.json');
   if (!fs.existsSync(installed) || fs.statSync(lock).mtimeMs > fs.statSync(installed).mtimeMs) {
@@ -146,7 +167,7 @@ export async function freePort(preferred = 0): Promise<number> {
 
 /** Options of {@link startLab}. */
 export interface LabOptions {
-  /** The folder the file browser opens (default: the repository's notebooks/). */
+  /** The folder the file browser opens (default {@link defaultNotebooks}). */
   notebooks?: string;
   /** Port (default: 8888 when free, else any free port; 0: any). */
   port?: number;
@@ -187,9 +208,11 @@ export interface RunningLab {
 export async function startLab(o: LabOptions = {}): Promise<RunningLab> {
   if (!fs.existsSync(path.join(BUILD, 'bundle.js')))
     throw new Error(
-      `The front end is not built (${BUILD}); run npm start or bash scripts/setup.sh`,
+      isInstalledPackage()
+        ? `The package's built front end is missing (${BUILD}); reinstall it: npm install cbram-lab`
+        : `The front end is not built (${BUILD}); run npm start or bash scripts/setup.sh`,
     );
-  const notebooks = path.resolve(o.notebooks ?? path.join(ROOT, 'notebooks'));
+  const notebooks = path.resolve(o.notebooks ?? defaultNotebooks());
   if (!fs.statSync(notebooks, { throwIfNoEntry: false })?.isDirectory())
     throw new Error(`startLab: notebooks must be a folder, got "${notebooks}"`);
   const stateDir = path.resolve(o.stateDir ?? path.join(ROOT, '.cache', 'lab'));

@@ -3,11 +3,19 @@
  *
  * Order: an object implementing the display protocol renders itself; then the built-in
  * renderers (arquero tables, crossbars, energy ledgers and lists of them, trainers, device
- * configs, plots and rasters), which recognise objects by shape so any copy of the library matches; otherwise the
- * value's `util.inspect` text, as Node's REPL shows it.
+ * configs, plots and rasters), which recognise objects by shape so any copy of the library
+ * matches; then an object with Deno's `Symbol.for('Jupyter.display')` method renders itself;
+ * otherwise the value's `util.inspect` text, as Node's REPL shows it.
  */
 import { inspect } from 'node:util';
-import { DISPLAY, isDisplayable, type MimeBundle } from '../../src/display/protocol';
+import {
+  DISPLAY,
+  JUPYTER_DISPLAY,
+  isDisplayable,
+  isJupyterDisplayable,
+  setDisplayRenderer,
+  type MimeBundle,
+} from '../../src/display/protocol';
 import {
   CROSSBAR_MIME,
   crossbarParts,
@@ -27,7 +35,7 @@ import {
 import { LEDGER_MIME, isLedger, ledgerFigure, ledgerSpec, ledgerText } from './ledger';
 import { PLOT_MIME, isPlot, plotFigure, plotText, type Plot } from './plot';
 import { RASTER_MIME, isRaster, rasterFigure, rasterText, type Raster } from './raster';
-import type { Scene } from './scene';
+import type { FigureSize, Scene } from './scene';
 import { isTable, tableBundle } from './table';
 import {
   TRAINING_MIME,
@@ -50,7 +58,21 @@ export interface RenderOptions {
   fallback?: boolean;
   /** Also send the figure as image/svg+xml (default false: PNG only, see docs/kernel.md). */
   svg?: boolean;
+  /**
+   * PNG pixels per figure pixel (default 2, shown at the figure's size through the output's
+   * metadata; 1 where metadata is not sent, as in Deno's kernel).
+   */
+  scale?: number;
   [option: string]: unknown;
+}
+
+/** What a figure renderer makes of a value: text, the rich payload, and its figure. */
+export interface FigureParts {
+  text: string;
+  mime: string;
+  payload: unknown;
+  /** The static figure, laid out for `size` where the figure supports it (else at its own size). */
+  figure: (size?: FigureSize) => Scene;
 }
 
 /** A built-in renderer. */
@@ -58,6 +80,24 @@ export interface Renderer {
   name: string;
   test(x: unknown): boolean;
   render(x: never, options: RenderOptions): Rendered;
+  /** For renderers that draw a figure: its parts (used by {@link exportFigure}). */
+  parts?(x: never, options: RenderOptions): FigureParts;
+}
+
+function figureRenderer(
+  name: string,
+  test: (x: unknown) => boolean,
+  parts: (x: never, options: RenderOptions) => FigureParts,
+): Renderer {
+  return {
+    name,
+    test,
+    parts,
+    render: (x: never, o: RenderOptions) => {
+      const p = parts(x, o);
+      return figureBundle(p.text, p.mime, p.payload, () => p.figure(), o);
+    },
+  };
 }
 
 /** The MIME types that are static fallbacks (kept from the last full render during live updates). */
@@ -81,7 +121,9 @@ export function figureBundle(
   const metadata: Record<string, unknown> = {};
   if (options.fallback !== false) {
     const scene = figure();
-    data['image/png'] = scene.toPng().toString('base64');
+    data['image/png'] = scene
+      .toPng({ scale: typeof options.scale === 'number' ? options.scale : 2 })
+      .toString('base64');
     metadata['image/png'] = { width: scene.width, height: scene.height };
     if (options.svg === true) data['image/svg+xml'] = scene.toSvg();
   }
@@ -98,63 +140,76 @@ export const RENDERERS: Renderer[] = [
       metadata: {},
     }),
   },
-  {
-    name: 'crossbar',
-    test: isCrossbar,
-    render: (x: Parameters<typeof crossbarParts>[0], o) => {
-      const { spec, data } = crossbarParts(x, o as CrossbarDisplayOptions);
-      return figureBundle(
-        crossbarText(spec),
-        CROSSBAR_MIME,
-        spec,
-        () => crossbarFigure(spec, data),
-        o,
-      );
-    },
-  },
-  {
-    name: 'energy ledger',
-    test: (x) => isLedger(x) || (Array.isArray(x) && x.length > 0 && x.every(isLedger)),
-    render: (x: Parameters<typeof ledgerSpec>[0], o) => {
+  figureRenderer('crossbar', isCrossbar, (x: Parameters<typeof crossbarParts>[0], o) => {
+    const { spec, data } = crossbarParts(x, o as CrossbarDisplayOptions);
+    return {
+      text: crossbarText(spec),
+      mime: CROSSBAR_MIME,
+      payload: spec,
+      figure: (size) => crossbarFigure(spec, data, size),
+    };
+  }),
+  figureRenderer(
+    'energy ledger',
+    (x) => isLedger(x) || (Array.isArray(x) && x.length > 0 && x.every(isLedger)),
+    (x: Parameters<typeof ledgerSpec>[0], o) => {
       const spec = ledgerSpec(x, o as { title?: string; log?: boolean });
-      return figureBundle(ledgerText(x), LEDGER_MIME, spec, () => ledgerFigure(spec), o);
+      return {
+        text: ledgerText(x),
+        mime: LEDGER_MIME,
+        payload: spec,
+        figure: (size) => ledgerFigure(spec, size),
+      };
     },
-  },
-  {
-    name: 'trainer',
-    test: isTrainer,
-    render: (t: Parameters<typeof trainingParts>[0], o) => {
-      const { spec, data } = trainingParts(t, o as TrainingDisplayOptions);
-      return figureBundle(
-        trainingText(spec),
-        TRAINING_MIME,
-        spec,
-        () => trainingFigure(spec, data),
-        o,
-      );
-    },
-  },
-  {
-    name: 'plot',
-    test: isPlot,
-    render: (p: Plot, o) =>
-      figureBundle(plotText(p.spec), PLOT_MIME, p.spec, () => plotFigure(p.spec), o),
-  },
-  {
-    name: 'raster',
-    test: isRaster,
-    render: (r: Raster, o) =>
-      figureBundle(rasterText(r), RASTER_MIME, r.spec, () => rasterFigure(r), o),
-  },
-  {
-    name: 'device config',
-    test: isDeviceConfig,
-    render: (d: Parameters<typeof deviceSpec>[0], o) => {
-      const spec = deviceSpec(d, o as DeviceDisplayOptions);
-      return figureBundle(deviceText(spec), DEVICE_MIME, spec, () => deviceFigure(spec), o);
-    },
-  },
+  ),
+  figureRenderer('trainer', isTrainer, (t: Parameters<typeof trainingParts>[0], o) => {
+    const { spec, data } = trainingParts(t, o as TrainingDisplayOptions);
+    return {
+      text: trainingText(spec),
+      mime: TRAINING_MIME,
+      payload: spec,
+      figure: () => trainingFigure(spec, data),
+    };
+  }),
+  figureRenderer('plot', isPlot, (p: Plot) => ({
+    text: plotText(p.spec),
+    mime: PLOT_MIME,
+    payload: p.spec,
+    figure: (size) => plotFigure(p.spec, size),
+  })),
+  figureRenderer('raster', isRaster, (r: Raster) => ({
+    text: rasterText(r),
+    mime: RASTER_MIME,
+    payload: r.spec,
+    figure: (size) => rasterFigure(r, size),
+  })),
+  figureRenderer('device config', isDeviceConfig, (d: Parameters<typeof deviceSpec>[0], o) => {
+    const spec = deviceSpec(d, o as DeviceDisplayOptions);
+    return {
+      text: deviceText(spec),
+      mime: DEVICE_MIME,
+      payload: spec,
+      figure: (size) => deviceFigure(spec, size),
+    };
+  }),
 ];
+
+/**
+ * The figure of a value that has one (crossbars, energy ledgers, trainers, plots, rasters,
+ * device configs), laid out for `size`; null for other values.
+ *
+ * @example
+ * figureOf(createCrossbar({ rows: 8, cols: 8 }))?.toSvg(); // '<svg …'
+ */
+export function figureOf(
+  value: unknown,
+  options: RenderOptions = {},
+  size: FigureSize = {},
+): Scene | null {
+  for (const r of RENDERERS)
+    if (r.test(value)) return r.parts ? r.parts(value as never, options).figure(size) : null;
+  return null;
+}
 
 /** The text Node's REPL would show. */
 export function plainText(value: unknown): string {
@@ -186,7 +241,7 @@ export function normalizeBundle(bundle: MimeBundle, value: unknown, where: strin
  * Render a value as a full bundle.
  *
  * @example
- * render(createCrossbar({ rows: 4, cols: 4 })).data; // text/plain, application/vnd.cbram.crossbar.v1+json, image/svg+xml
+ * render(createCrossbar({ rows: 4, cols: 4 })).data; // text/plain, application/vnd.cbram.crossbar.v1+json, image/png
  * render(42).data; // { 'text/plain': '42' }
  */
 export function render(value: unknown, options: RenderOptions = {}): Rendered {
@@ -202,5 +257,18 @@ export function render(value: unknown, options: RenderOptions = {}): Rendered {
         metadata: out.metadata,
       };
     }
+  // Deno's convention, after the built-in renderers (library objects answer to it by calling
+  // back into render, so they must be matched above).
+  if (isJupyterDisplayable(value)) {
+    const bundle = (value as { [JUPYTER_DISPLAY](): MimeBundle })[JUPYTER_DISPLAY]();
+    return {
+      data: normalizeBundle(bundle, value, 'the Symbol.for("Jupyter.display") method'),
+      metadata: {},
+    };
+  }
   return { data: { 'text/plain': plainText(value) }, metadata: {} };
 }
+
+// Library objects' Symbol.for('Jupyter.display') methods (for Deno's kernel) render through here.
+// Deno sends no output metadata, so the PNG is drawn at the figure's own size.
+setDisplayRenderer((value) => render(value, { scale: 1 }).data);

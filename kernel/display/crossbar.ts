@@ -6,7 +6,7 @@ import type { Crossbar, CrossbarCounters, CrossbarSnapshot } from '../../src/cro
 import { formatSI } from '../../src/energy/format-si';
 import { mapPanel, mapSpec, type MapData, type MapSpec } from './map';
 import { caption } from './chart';
-import { Scene } from './scene';
+import { Scene, type FigureSize } from './scene';
 
 /** The crossbar payload's MIME type. */
 export const CROSSBAR_MIME = 'application/vnd.cbram.crossbar.v1+json';
@@ -106,9 +106,9 @@ export function crossbarText(spec: CrossbarSpec): string {
 }
 
 /** The figure: the conductance heatmap (or receptive fields) with a colour bar and a caption. */
-export function crossbarFigure(spec: CrossbarSpec, data: MapData): Scene {
-  const W = 520;
-  const H = 420;
+export function crossbarFigure(spec: CrossbarSpec, data: MapData, size: FigureSize = {}): Scene {
+  const W = Math.max(240, size.width ?? 520);
+  const H = Math.max(200, size.height ?? 420);
   const scene = new Scene(W, H, spec.title);
   const label = data.pixelIndex
     ? `${spec.title}: receptive fields of the first ${Math.min(100, spec.map.cols)} outputs`

@@ -8,7 +8,7 @@ import { pulseResponse } from '../../src/device/curves';
 import { pulseEnergy } from '../../src/device/energy';
 import { formatSI } from '../../src/energy/format-si';
 import { COLORS, caption, linePanel, type Series } from './chart';
-import { Scene } from './scene';
+import { Scene, type FigureSize } from './scene';
 
 /** The device payload's MIME type. */
 export const DEVICE_MIME = 'application/vnd.cbram.device.v1+json';
@@ -150,9 +150,9 @@ export function deviceText(spec: DeviceSpec): string {
 }
 
 /** The figure: conductance (µS) against cumulative pulse number, SET and RESET trains. */
-export function deviceFigure(spec: DeviceSpec): Scene {
-  const W = 560;
-  const H = 330;
+export function deviceFigure(spec: DeviceSpec, size: FigureSize = {}): Scene {
+  const W = Math.max(300, size.width ?? 560);
+  const H = Math.max(200, size.height ?? 330);
   const scene = new Scene(W, H, spec.title);
   const series: Series[] = [];
   const offsets = new Map<number, number>();

@@ -5,7 +5,7 @@
 import type { EnergyLedger } from '../../src/energy/ledger';
 import { EVENT_KINDS, EVENT_PHASES } from '../../src/energy/events';
 import { formatSI } from '../../src/energy/format-si';
-import { stackedBarHeight, stackedBarPanel, type StackedBar } from './chart';
+import { legendRows, stackedBarHeight, stackedBarPanel, type StackedBar } from './chart';
 import { Scene } from './scene';
 
 /** The ledger payload's MIME type. */
@@ -85,11 +85,14 @@ export function ledgerText(ledgers: EnergyLedger | EnergyLedger[]): string {
 }
 
 /**
- * The figure. One ledger: a bar per event kind, stacked by phase. Several: a bar per
- * ledger, stacked by kind.
+ * The figure. One ledger: a bar per event kind, stacked by phase. Several: a bar per ledger,
+ * stacked by kind, on a log axis with `scale: 'log'` (segment boundaries at the cumulative sums).
  */
-export function ledgerFigure(spec: LedgerSpec): Scene {
-  const W = 600;
+export function ledgerFigure(
+  spec: LedgerSpec,
+  size: { width?: number; height?: number } = {},
+): Scene {
+  const W = Math.max(300, size.width ?? 600);
   const P = spec.phases.length;
   const perKind = (e: LedgerEntry, k: number) =>
     spec.phases.map((_, p) => e.joules[k * P + p] ?? 0);
@@ -109,35 +112,19 @@ export function ledgerFigure(spec: LedgerSpec): Scene {
     legend = spec.kinds;
   }
   if (bars.length === 0) bars = [{ label: 'no events', values: [] }];
-  if (spec.scale === 'log' && spec.ledgers.length > 1) return logTotalsFigure(spec, W);
-  const scene = new Scene(W, stackedBarHeight(bars.length, true, true) + 10, spec.title);
+  const log = spec.scale === 'log' && spec.ledgers.length > 1;
+  const rows = legendRows(
+    legend.map((name) => ({ name, color: '', mode: 'box' as const })),
+    W * 0.6,
+  ).length;
+  const natural = stackedBarHeight(bars.length, true, true, rows) + 10;
+  const scene = new Scene(W, Math.max(natural, size.height ?? 0), spec.title);
   stackedBarPanel(scene, bars, legend, {
     title: spec.title,
-    xLabel: 'energy (J)',
+    xLabel: log ? 'energy (J), log scale' : 'energy (J)',
     width: W,
+    log,
     format: (v) => formatSI(v, 'J'),
-  });
-  return scene;
-}
-
-/**
- * Totals on a log scale (a comparison across orders of magnitude): one bar per ledger, its length
- * the decades above the smallest total's decade.
- */
-function logTotalsFigure(spec: LedgerSpec, W: number): Scene {
-  const totals = spec.ledgers.map((e) => e.total);
-  const positive = totals.filter((t) => t > 0);
-  const lo = Math.floor(Math.log10(Math.min(...(positive.length ? positive : [1]))));
-  const bars: StackedBar[] = spec.ledgers.map((e) => ({
-    label: e.label,
-    values: [e.total > 0 ? Math.log10(e.total) - lo + 0.05 : 0],
-  }));
-  const scene = new Scene(W, stackedBarHeight(bars.length, true, true) + 10, spec.title);
-  stackedBarPanel(scene, bars, ['total energy'], {
-    title: spec.title,
-    xLabel: `energy, log scale (bars start at 1e${lo} J)`,
-    width: W,
-    format: (v) => formatSI(10 ** (v - 0.05 + lo), 'J'),
   });
   return scene;
 }

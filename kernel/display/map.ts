@@ -5,7 +5,7 @@
 import { formatSI } from '../../src/energy/format-si';
 import { encodeArray, type EncodedArray } from './arrays';
 import { fmt, title, viridis } from './chart';
-import { heatmapPixels, receptiveFieldPixels, type Pixels } from './png';
+import { heatmapPixels, receptiveFieldPixels, type Pixels } from './pixels';
 import type { Scene } from './scene';
 
 /** A map in a display payload. Row-major: rows are inputs (word lines), columns outputs. */

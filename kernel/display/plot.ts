@@ -3,9 +3,17 @@
  * the pruned fraction, a technology comparison — as a payload
  * (`application/vnd.cbram.plot.v1+json`) with a PNG fallback.
  */
+import { JUPYTER_DISPLAY, displayBundle, type MimeBundle } from '../../src/display/protocol';
 import { checkBoolean, checkOneOf, checkOptions, fail } from '../../src/core/validate';
-import { linePanel, stackedBarHeight, stackedBarPanel, COLORS, type StackedBar } from './chart';
-import { Scene } from './scene';
+import {
+  legendRows,
+  linePanel,
+  stackedBarHeight,
+  stackedBarPanel,
+  COLORS,
+  type StackedBar,
+} from './chart';
+import { Scene, type FigureSize } from './scene';
 
 /** The plot payload's MIME type. */
 export const PLOT_MIME = 'application/vnd.cbram.plot.v1+json';
@@ -57,6 +65,10 @@ export interface PlotSpec {
 /** A chart that renders as a cell's value or with `display()`. */
 export class Plot {
   constructor(readonly spec: PlotSpec) {}
+  /** The rich display in Deno's Jupyter kernel (`Symbol.for('Jupyter.display')`). */
+  [JUPYTER_DISPLAY](): MimeBundle {
+    return displayBundle(this);
+  }
   toString(): string {
     return plotText(this.spec);
   }
@@ -186,14 +198,22 @@ export function plotText(spec: PlotSpec): string {
   );
 }
 
-/** The static figure: a line panel, or horizontal bars (one per category, or per category and series). */
-export function plotFigure(spec: PlotSpec): Scene {
-  const W = 640;
+/**
+ * The static figure: a line panel (markers, error bars, reference lines, log axes), or horizontal
+ * bars (one per category, or per category and series) on a linear or log value axis.
+ */
+export function plotFigure(spec: PlotSpec, size: FigureSize = {}): Scene {
+  const W = Math.max(240, size.width ?? 640);
   if (spec.type === 'bar') {
     const cats = [...new Set(spec.series.flatMap((s) => s.x.map(String)))];
+    const at = (s: PlotSpec['series'][number], c: string) => s.x.map(String).indexOf(c);
     const value = (s: PlotSpec['series'][number], c: string) => {
-      const i = s.x.map(String).indexOf(c);
+      const i = at(s, c);
       return i < 0 ? 0 : (s.y[i] ?? 0);
+    };
+    const error = (s: PlotSpec['series'][number], c: string) => {
+      const i = at(s, c);
+      return i < 0 || !s.error ? undefined : s.error[i];
     };
     const bars: StackedBar[] = spec.stacked
       ? cats.map((c) => ({ label: c, values: spec.series.map((s) => value(s, c)) }))
@@ -201,34 +221,46 @@ export function plotFigure(spec: PlotSpec): Scene {
           spec.series.map((s, k) => ({
             label: spec.series.length > 1 ? `${c} · ${s.name}` : c,
             values: spec.series.map((_, j) => (j === k ? value(s, c) : 0)),
+            error: error(s, c),
           })),
         );
-    const scene = new Scene(W, stackedBarHeight(bars.length, true, true) + 10, spec.title);
-    stackedBarPanel(
-      scene,
-      bars,
-      spec.series.map((s) => s.name),
-      {
-        title: spec.title,
-        xLabel: spec.y.label,
-        width: W,
-      },
-    );
+    const names = spec.series.map((s) => s.name);
+    const rows =
+      names.length > 1
+        ? legendRows(
+            names.map((name) => ({ name, color: '', mode: 'box' as const })),
+            W * 0.6,
+          ).length
+        : 0;
+    const natural =
+      stackedBarHeight(bars.length, true, spec.y.label !== '', rows, spec.reference.length > 0) +
+      10;
+    const scene = new Scene(W, Math.max(natural, size.height ?? 0), spec.title);
+    stackedBarPanel(scene, bars, names, {
+      title: spec.title,
+      xLabel: spec.y.label,
+      width: W,
+      log: spec.y.log,
+      reference: spec.reference,
+    });
     return scene;
   }
-  const scene = new Scene(W, 360, spec.title);
+  const H = Math.max(200, size.height ?? 360);
+  const scene = new Scene(W, H, spec.title);
   const numeric = spec.series.map((s, k) => ({
     name: s.name,
     x: typeof s.x[0] === 'string' ? s.x.map((_, i) => i) : (s.x as number[]),
     y: s.y.map((v) => (v === null ? NaN : v)),
     color: COLORS[k % COLORS.length],
+    mode: s.mode,
+    error: s.error,
   }));
   linePanel(scene, numeric, {
     title: spec.title,
     xLabel: spec.x.label,
     yLabel: spec.y.label,
     width: W,
-    height: 360,
+    height: H,
     xLog: spec.x.log,
     yLog: spec.y.log,
     yMin: spec.y.range?.[0],

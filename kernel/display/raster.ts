@@ -2,10 +2,11 @@
  * Spike rasters: `raster(panels)` — which neurons fire when, e.g. Fig. 3a's output neurons before
  * and after training — as a payload (`application/vnd.cbram.raster.v1+json`) with a PNG fallback.
  */
+import { JUPYTER_DISPLAY, displayBundle, type MimeBundle } from '../../src/display/protocol';
 import { checkInt, checkNumber, checkOptions, fail } from '../../src/core/validate';
 import { encodeArray, type EncodedArray } from './arrays';
-import { fmt, title } from './chart';
-import { Scene } from './scene';
+import { fmt, ticks, title } from './chart';
+import { Scene, type FigureSize } from './scene';
 
 /** The raster payload's MIME type. */
 export const RASTER_MIME = 'application/vnd.cbram.raster.v1+json';
@@ -46,6 +47,10 @@ export class Raster {
     /** The panels as given, for the static figure and the text. */
     readonly data: { neuron: Int32Array; time: Float32Array }[],
   ) {}
+  /** The rich display in Deno's Jupyter kernel (`Symbol.for('Jupyter.display')`). */
+  [JUPYTER_DISPLAY](): MimeBundle {
+    return displayBundle(this);
+  }
   toString(): string {
     return rasterText(this);
   }
@@ -137,21 +142,21 @@ export function rasterText(r: Raster): string {
   return lines.join('\n');
 }
 
-/** The static figure: a tick per spike, panels side by side. */
-export function rasterFigure(r: Raster): Scene {
+/** The static figure: a tick per spike, panels side by side, time in ms and one row per neuron. */
+export function rasterFigure(r: Raster, size: FigureSize = {}): Scene {
   const n = r.spec.panels.length;
-  const pw = n === 1 ? 560 : 340;
+  const pw = size.width ? Math.max(160, size.width / n) : n === 1 ? 560 : 340;
   const W = pw * n;
-  const H = 300;
+  const H = Math.max(160, size.height ?? 300);
   const scene = new Scene(W, H, r.spec.title);
-  title(scene, W / 2, 16, r.spec.title);
+  title(scene, W / 2, 17, r.spec.title);
   r.spec.panels.forEach((p, i) => {
-    const left = i * pw + 50;
-    const top = 44;
-    const w = pw - 70;
-    const h = H - top - 40;
+    const left = i * pw + 56;
+    const top = 50;
+    const w = pw - 56 - 18;
+    const h = H - top - 44;
     const rowH = h / p.neurons;
-    title(scene, left + w / 2, top - 8, p.label);
+    scene.add({ kind: 'text', x: left + w / 2, y: top - 8, text: p.label, anchor: 'middle' });
     scene.add({ kind: 'rect', x: left, y: top, w, h, stroke: '#888888' });
     const { neuron, time } = r.data[i]!;
     for (let k = 0; k < neuron.length; k++) {
@@ -167,33 +172,35 @@ export function rasterFigure(r: Raster): Scene {
         width: 1.5,
       });
     }
-    scene.add({ kind: 'text', x: left, y: top + h + 15, text: '0', anchor: 'middle' });
+    const ms = p.duration * 1e3;
+    const count = Math.max(2, Math.floor(w / 60));
+    for (const t of ticks(0, ms, count, ms >= count)) {
+      const x = left + (t / ms) * w;
+      scene.add({ kind: 'line', x1: x, x2: x, y1: top + h, y2: top + h + 4, stroke: '#888888' });
+      scene.add({ kind: 'text', x, y: top + h + 16, text: fmt(t), anchor: 'middle' });
+    }
     scene.add({
       kind: 'text',
-      x: left + w,
-      y: top + h + 15,
-      text: `${fmt(p.duration * 1e3)} ms`,
+      x: left + w / 2,
+      y: top + h + 33,
+      text: 'time (ms)',
       anchor: 'middle',
     });
+    // Every neuron labelled when they fit, else round ones.
+    const every =
+      rowH >= 12 ? 1 : Math.max(1, ticks(0, p.neurons - 1, Math.floor(h / 14), true)[1] ?? 1);
+    for (let j = 0; j < p.neurons; j += every)
+      scene.add({
+        kind: 'text',
+        x: left - 6,
+        y: top + (j + 0.5) * rowH,
+        text: String(j),
+        anchor: 'end',
+        align: 'middle',
+      });
     scene.add({
       kind: 'text',
-      x: left - 6,
-      y: top + rowH / 2,
-      text: '0',
-      anchor: 'end',
-      align: 'middle',
-    });
-    scene.add({
-      kind: 'text',
-      x: left - 6,
-      y: top + h - rowH / 2,
-      text: String(p.neurons - 1),
-      anchor: 'end',
-      align: 'middle',
-    });
-    scene.add({
-      kind: 'text',
-      x: left - 30,
+      x: i * pw + 14,
       y: top + h / 2,
       text: 'neuron',
       anchor: 'middle',

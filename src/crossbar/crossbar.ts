@@ -28,6 +28,7 @@ import {
   fail,
 } from '../core/validate';
 import { createCrossbarKernels, type CrossbarKernels, type PulseKernel } from './kernels';
+import { JUPYTER_DISPLAY, displayBundle, type MimeBundle } from '../display/protocol';
 
 /** Where a crossbar reports its energy events (an EnergyLedger satisfies this). */
 export interface EnergySink {
@@ -452,6 +453,17 @@ export class Crossbar {
   relax(dt: number): void {
     checkNumber('Crossbar.relax', 'dt', dt, { min: 0 });
     this.devices.relax(dt);
+  }
+
+  /**
+   * The rich display in Deno's Jupyter kernel (and any kernel using `Symbol.for('Jupyter.display')`):
+   * text, the CBRAM payload and a PNG figure, as the CBRAM Lab kernel shows a crossbar.
+   *
+   * @example
+   * createCrossbar({ rows: 4, cols: 4 }); // as a cell's value in `deno jupyter`: the heatmap
+   */
+  [JUPYTER_DISPLAY](): MimeBundle {
+    return displayBundle(this);
   }
 
   /** A copy of the state with summary statistics, for display. */

@@ -20,6 +20,7 @@ import {
   type EventPhase,
 } from './events';
 import { formatSI } from './format-si';
+import { JUPYTER_DISPLAY, displayBundle, type MimeBundle } from '../display/protocol';
 
 /** Number of cells in a ledger (kinds × phases). */
 const N_CELLS = N_KINDS * N_PHASES;
@@ -327,6 +328,17 @@ export class EnergyLedger {
     c._counts.set(this._counts);
     c._joules.set(this._joules);
     return c;
+  }
+
+  /**
+   * The rich display in Deno's Jupyter kernel (and any kernel using `Symbol.for('Jupyter.display')`):
+   * text, the CBRAM payload and a PNG figure, as the CBRAM Lab kernel shows a ledger.
+   *
+   * @example
+   * trainer.ledger; // as a cell's value in `deno jupyter`: the stacked energy bars
+   */
+  [JUPYTER_DISPLAY](): MimeBundle {
+    return displayBundle(this);
   }
 
   /**

@@ -27,6 +27,7 @@ import { RASTER_BYTES, checkSignal } from './checks';
 import { resolveDevice, trainingFor, type TrainConfig, type TrainOptions } from './config';
 import { DeviceStdp, IdealStdp, type LearningRule, type UpdateCounts } from './stdp';
 import type { SpikingModel } from './evaluate';
+import { JUPYTER_DISPLAY, displayBundle, type MimeBundle } from '../display/protocol';
 
 /** A progress report, passed to `onProgress`. */
 export interface TrainProgress {
@@ -176,6 +177,17 @@ export class Trainer implements SpikingModel {
   }
 
   /** Output neurons (SpikingModel). */
+  /**
+   * The rich display in Deno's Jupyter kernel (and any kernel using `Symbol.for('Jupyter.display')`):
+   * text, the CBRAM payload and a PNG figure, as the CBRAM Lab kernel shows a trainer.
+   *
+   * @example
+   * createTrainer(train, { outputs: 100 }); // as a cell's value in `deno jupyter`: the dashboard
+   */
+  [JUPYTER_DISPLAY](): MimeBundle {
+    return displayBundle(this);
+  }
+
   get outputs(): number {
     return this.config.outputs;
   }

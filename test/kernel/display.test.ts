@@ -13,9 +13,9 @@ import { PNG } from 'pngjs';
 import { ticks } from '../../kernel/display/chart';
 import { CROSSBAR_MIME, crossbarSpec } from '../../kernel/display/crossbar';
 import { DEVICE_MIME, deviceSpec } from '../../kernel/display/device';
-import { glyph, textWidth } from '../../kernel/display/font';
+import { textWidth } from '../../kernel/display/fonts';
 import { LEDGER_MIME, ledgerFigure, ledgerSpec } from '../../kernel/display/ledger';
-import { Scene, parseColor } from '../../kernel/display/scene';
+import { Scene } from '../../kernel/display/scene';
 import { ProgressHistory, TRAINING_MIME, trainingParts } from '../../kernel/display/training';
 
 /** Decode a base64 PNG from a bundle; its size and pixels. */
@@ -57,7 +57,7 @@ test('crossbar: full-resolution float32 conductances, frozen cells, text and a h
     [CROSSBAR_MIME, 'image/png', 'text/plain'].sort(),
   );
   const image = png(r.data['image/png']);
-  assert.deepEqual(r.metadata['image/png'], { width: image.width, height: image.height });
+  assert.deepEqual(r.metadata['image/png'], { width: image.width / 2, height: image.height / 2 });
   const spec = json(r.data[CROSSBAR_MIME]) as ReturnType<typeof crossbarSpec>;
   assert.equal(spec.version, 1);
   assert.equal(spec.kind, 'crossbar');
@@ -78,7 +78,7 @@ test('crossbar: full-resolution float32 conductances, frozen cells, text and a h
 
 test('device config: SET and RESET trains over cycles from the library device kernel, JSON-safe', () => {
   const r = render(PRESETS.ideal, { cycles: 3, svg: true });
-  assert.equal(png(r.data['image/png']).width, 560);
+  assert.equal(png(r.data['image/png']).width, 1120);
   const spec = json(r.data[DEVICE_MIME]) as ReturnType<typeof deviceSpec>;
   assert.equal(spec.response.trains.length, 6);
   assert.deepEqual(
@@ -163,7 +163,7 @@ test('training: dashboard payload with progress, history, map and energy', async
   const r = render(t, { svg: true });
   assert.ok(TRAINING_MIME in r.data);
   assertWellFormed(String(r.data['image/svg+xml']));
-  assert.deepEqual([png(r.data['image/png']).width, png(r.data['image/png']).height], [900, 640]);
+  assert.deepEqual([png(r.data['image/png']).width, png(r.data['image/png']).height], [1800, 1280]);
   assert.doesNotThrow(() => JSON.stringify(r.data));
   const ideal = createTrainer({ n, pixels, images, labels }, { outputs: 4, rule: 'ideal' });
   assert.equal(trainingParts(ideal).spec.map!.quantity, 'weight');
@@ -203,21 +203,29 @@ test('arrays: base64 little-endian round trip; ticks are round numbers', () => {
   assert.deepEqual(ticks(1, 50, 5), [10, 20, 30, 40, 50]);
 });
 
-test('scenes: the PNG backend draws the same shapes as the SVG backend', () => {
+test('scenes: the PNG is the SVG rendered by resvg with DejaVu Sans, at 2× by default', () => {
   const scene = new Scene(40, 20, 'test');
   scene.add({ kind: 'rect', x: 0, y: 0, w: 10, h: 10, fill: '#ff0000' });
   scene.add({ kind: 'line', x1: 20, y1: 5, x2: 39, y2: 5, stroke: 'rgb(0,0,255)', width: 2 });
   scene.add({ kind: 'text', x: 12, y: 19, text: 'Hi' });
   const image = PNG.sync.read(scene.toPng());
+  assert.deepEqual([image.width, image.height], [80, 40]);
   const at = (x: number, y: number) =>
-    Array.from(image.data.subarray((y * 40 + x) * 4, (y * 40 + x) * 4 + 3));
-  assert.deepEqual(at(5, 5), [255, 0, 0]);
-  assert.deepEqual(at(30, 5), [0, 0, 255]);
-  assert.deepEqual(at(30, 15), [255, 255, 255]);
-  // 'H' has ink in its first column from the top row of the glyph (row 12 = baseline 19 − 7).
-  assert.deepEqual(at(12, 12), [0, 0, 0]);
-  assert.equal(textWidth('Hi'), 11);
-  assert.ok(glyph('µ').length > 0 && glyph('\u2603').length > 0); // unknown characters draw a box
-  assert.deepEqual(parseColor('#4e79a7'), [78, 121, 167]);
+    Array.from(image.data.subarray((y * 80 + x) * 4, (y * 80 + x) * 4 + 3));
+  assert.deepEqual(at(10, 10), [255, 0, 0]);
+  assert.deepEqual(at(60, 10), [0, 0, 255]);
+  assert.deepEqual(at(60, 30), [255, 255, 255]);
+  // 'H' at x = 12 … 19 px, baseline 19: its left stem is dark ink (the font was found and drawn).
+  let darkest = 255;
+  for (let y = 26; y < 38; y++)
+    for (let x = 24; x < 30; x++) darkest = Math.min(darkest, at(x, y)[0]!);
+  assert.ok(darkest < 60, `ink of 'H': ${darkest}`);
+  // Measured from DejaVu Sans's own advance widths: H 0.752 em, i 0.278 em.
+  assert.ok(
+    Math.abs(textWidth('Hi', 11) - 11 * (0.752 + 0.278)) < 0.05,
+    String(textWidth('Hi', 11)),
+  );
   assertWellFormed(scene.toSvg());
+  // Deterministic: the same scene gives the same bytes.
+  assert.ok(scene.toPng().equals(scene.toPng()));
 });

@@ -47,8 +47,9 @@ test('plot: a JSON-safe payload (non-finite y → null), text and a PNG', () => 
     String(r.data['text/plain']),
     /^Accuracy against P\nsoft: \(0, 93\.2\) \(25, 92\.4\) \(50, 91\.6\) \(75, —\)/,
   );
+  // Drawn at 2× for sharp text; the metadata gives the size to show it at.
   const image = png(r.data['image/png']);
-  assert.deepEqual([image.width, image.height], [640, 360]);
+  assert.deepEqual([image.width, image.height], [1280, 720]);
   assert.deepEqual(r.metadata['image/png'], { width: 640, height: 360 });
 });
 
@@ -65,7 +66,7 @@ test('plot: category bars, stacked or side by side, and log axes', () => {
     { name: 'a', x: [50, 100, 1000], y: [1, 10, 100] },
     { x: { log: true }, y: { log: true } },
   );
-  assert.ok(png(render(log).data['image/png']).width === 640);
+  assert.ok(png(render(log).data['image/png']).width === 1280);
 });
 
 test('plot: bad input names the parameter, the value and what is allowed', () => {
@@ -123,7 +124,7 @@ test('raster: spikes as int32 neurons and float32 times, a PNG per panel, bad in
     String(b.data['text/plain']),
     /before: 3 spikes in 100 ms; per neuron 1 0 0 1 0 0 0 0 0 1/,
   );
-  assert.deepEqual([png(b.data['image/png']).width, png(b.data['image/png']).height], [680, 300]);
+  assert.deepEqual([png(b.data['image/png']).width, png(b.data['image/png']).height], [1360, 600]);
   assertCbramError(
     () => raster({ label: 'x', neurons: 10, duration: 0.1, neuron: [10], time: [0] }),
     'E_ARG',
@@ -149,5 +150,5 @@ test('ledgers: display(ledgers, { log: true }) marks the payload log scale', () 
   // The PNG of a log comparison is its own figure: a bar per ledger on a log scale.
   const logPng = String(render([a, b], { log: true }).data['image/png']);
   assert.notEqual(logPng, String(render([a, b]).data['image/png']));
-  assert.ok(png(logPng).width === 600);
+  assert.ok(png(logPng).width === 1200);
 });
