@@ -1,0 +1,5 @@
+export * from './params';
+export * from './spec';
+export * from './results';
+export * from './trial';
+export * from './local';
