@@ -3,3 +3,4 @@ export * from './spec';
 export * from './results';
 export * from './trial';
 export * from './local';
+export * from './slurm';
