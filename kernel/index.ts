@@ -19,6 +19,13 @@ export {
   type LiveOptions,
 } from './notebook';
 export { trainLive, trainingView, TrainingView, type TrainingViewOptions } from './training';
+export {
+  sweepLive,
+  sweepDashboard,
+  type SweepDashboard,
+  type SweepDashboardOptions,
+  type SweepLiveOptions,
+} from './sweep';
 export type { Comm, CommMessage, CommTarget } from './comms';
 export {
   render,

@@ -4,3 +4,4 @@ export * from './results';
 export * from './trial';
 export * from './local';
 export * from './slurm';
+export * from './analysis';
