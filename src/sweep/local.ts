@@ -139,14 +139,18 @@ export async function runSweep(spec: unknown, options: RunSweepOptions): Promise
     const onAbort = () => Atomics.store(new Int32Array(stop), 0, 1);
     options.signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      await Promise.all(
-        todo.map(async (index) => {
+      // One task in flight per thread, handed out in trial order: trials start in index order,
+      // and after a stop request no further trial starts.
+      let next = 0;
+      const lane = async (): Promise<void> => {
+        while (next < todo.length && !options.signal?.aborted) {
+          const index = todo[next++]!;
           const task: WorkerTask = { spec: sweep.spec, dir: out, index, checkpointImages, stop };
           try {
             const r = (await pool.run(task)) as WorkerResult;
             if (r.status === 'interrupted') {
               interrupted = true;
-              return;
+              continue;
             }
             doneThisRun++;
             if (!r.skipped) options.onTrial?.(r.row);
@@ -156,8 +160,10 @@ export async function runSweep(spec: unknown, options: RunSweepOptions): Promise
             options.onError?.(index, message);
           }
           options.onProgress?.(progress());
-        }),
-      );
+        }
+        if (next < todo.length) interrupted = true;
+      };
+      await Promise.all(Array.from({ length: threads }, lane));
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
       await pool.destroy();
