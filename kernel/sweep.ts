@@ -23,6 +23,10 @@ export interface SweepDashboardOptions {
   param?: string;
   /** Metric on the y axes (default 'accuracy'; 'on_off_ratio' for device-only sweeps). */
   metric?: string;
+  /** Map a parameter value to its x position, e.g. levels 0 (analog) → 10 on a log2 axis. */
+  xOf?: (value: number) => number;
+  /** x-axis label (default: the parameter's path). */
+  xLabel?: string;
   title?: string;
 }
 
@@ -91,7 +95,7 @@ export function sweepDashboard(
       const name = others.map((p) => `${p}=${JSON.stringify(s.params[p])}`).join(', ') || label;
       let ser = series.get(name);
       if (!ser) series.set(name, (ser = { x: [], y: [], e: [] }));
-      ser.x.push(x);
+      ser.x.push(options.xOf ? options.xOf(x) : x);
       ser.y.push(s.mean * k);
       ser.e.push(s.std * k);
     }
@@ -108,7 +112,7 @@ export function sweepDashboard(
         }),
         {
           title: `${title}: ${label} against ${param}, mean ± s.d. over seeds (${done})`,
-          x: { label: param },
+          x: { label: options.xLabel ?? param },
           y: { label },
         },
       );
@@ -127,7 +131,11 @@ function existingRows(out: unknown, sweep: Sweep): TrialRow[] {
 }
 
 /** Options of {@link sweepLive}: those of `runSweep` and of the dashboard. */
-export type SweepLiveOptions = RunSweepOptions & SweepDashboardOptions;
+export type SweepLiveOptions = RunSweepOptions &
+  SweepDashboardOptions & {
+    /** The panels to show (default all: 'table', 'pareto', 'param'). */
+    panels?: readonly ('table' | 'pareto' | 'param')[];
+  };
 
 /**
  * Run a sweep with a live dashboard. Interrupting the cell stops the running trials at their
@@ -139,26 +147,36 @@ export type SweepLiveOptions = RunSweepOptions & SweepDashboardOptions;
  *   { out: 'results/sweeps/c2c', workers: 2 });
  */
 export async function sweepLive(spec: unknown, options: SweepLiveOptions): Promise<SweepRunResult> {
-  const { param, metric, title, ...run } = options ?? ({} as SweepLiveOptions);
+  const { param, metric, title, xOf, xLabel, panels, ...run } = options ?? ({} as SweepLiveOptions);
   const sweep = defineSweep(spec); // every check before any display or trial
   const dashOptions: SweepDashboardOptions = {
     ...(param !== undefined ? { param } : {}),
     ...(metric !== undefined ? { metric } : {}),
     ...(title !== undefined ? { title } : {}),
+    ...(xOf !== undefined ? { xOf } : {}),
+    ...(xLabel !== undefined ? { xLabel } : {}),
   };
+  const show = new Set(panels ?? ['table', 'pareto', 'param']);
+  for (const p of show)
+    if (p !== 'table' && p !== 'pareto' && p !== 'param')
+      fail('sweepLive', 'options.panels', p, 'a list of "table", "pareto", "param"');
   const rows = existingRows(run.out, sweep);
   let dash = sweepDashboard(sweep, rows, dashOptions);
-  const views: { table: LiveDisplay; pareto: LiveDisplay | null; param: LiveDisplay | null } = {
-    table: live(dash.table, { maxRate: 2 }),
+  const views: {
+    table: LiveDisplay | null;
+    pareto: LiveDisplay | null;
+    param: LiveDisplay | null;
+  } = {
+    table: show.has('table') ? live(dash.table, { maxRate: 2 }) : null,
     pareto: null,
     param: null,
   };
   const refresh = () => {
     dash = sweepDashboard(sweep, rows, dashOptions);
-    views.table.update(dash.table);
+    views.table?.update(dash.table);
     for (const k of ['pareto', 'param'] as const) {
       const p = dash[k];
-      if (!p) continue;
+      if (!p || !show.has(k)) continue;
       if (views[k]) views[k]!.update(p);
       else views[k] = live(p, { maxRate: 2 });
     }
@@ -178,7 +196,7 @@ export async function sweepLive(spec: unknown, options: SweepLiveOptions): Promi
       },
     });
   } finally {
-    views.table.close();
+    views.table?.close();
     views.pareto?.close();
     views.param?.close();
   }

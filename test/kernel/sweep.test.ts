@@ -92,6 +92,15 @@ test('sweepLive: live dashboard, stopped by an interrupt, resumed by running it 
     assert.equal(pareto.series[0]!.x.length, 4);
     const table = ids.map(last).find((d) => 'text/html' in d && !(PLOT_MIME in d))!;
     assert.match(String(table['text/plain']), /^4 rows × \d+ columns/);
+    // Only the panels asked for; a wrong panel name is refused before any trial.
+    messages.length = 0;
+    await sweepLive(SPEC, { out, panels: ['param'] });
+    assert.equal(new Set(messages.map((m) => m.content.transient?.display_id)).size, 1);
+    await assert.rejects(
+      sweepLive(SPEC, { out: path.join(tmp, 'never'), panels: ['chart' as 'param'] }),
+      /sweepLive: options\.panels must be a list of "table", "pareto", "param", got "chart"/,
+    );
+    assert.equal(fs.existsSync(path.join(tmp, 'never')), false);
   } finally {
     setHost(null);
   }
@@ -120,6 +129,9 @@ test('sweepDashboard: seed means with s.d. error bars against the chosen paramet
     () => sweepDashboard(sweep, rows, { param: 'outputs' }),
     /options\.param must be a varied parameter \(device\.c2cStd\)/,
   );
+  const mapped = sweepDashboard(sweep, rows, { xOf: (v) => v * 100, xLabel: 'c2c noise (%)' });
+  assert.deepEqual(mapped.param!.spec.series[0]!.x, [0, 5]);
+  assert.equal(mapped.param!.spec.x.label, 'c2c noise (%)');
   const empty = sweepDashboard(sweep, []);
   assert.equal(empty.pareto, null);
   assert.equal(empty.param, null);
