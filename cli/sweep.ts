@@ -16,6 +16,7 @@ import {
   openSweepDir,
   runSweep,
   runTrial,
+  shellQuote,
   submitSlurm,
   sweepStatus,
   trialAt,
@@ -257,9 +258,8 @@ export async function sweepCommand(argv: string[]): Promise<number> {
 
   if (backend === 'slurm') {
     const options: SlurmOptions = {
-      command:
-        v.command ??
-        `${quoteShell(process.execPath)} ${quoteShell(path.resolve(__dirname, 'main.js'))}`,
+      // `node` from PATH, as set by --setup (module load ...), and this CLI by absolute path.
+      command: v.command ?? `node ${shellQuote(path.resolve(__dirname, 'main.js'))}`,
     };
     if (v.partition !== undefined) options.partition = v.partition;
     if (v.time !== undefined) options.time = v.time;
@@ -369,8 +369,4 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   }
   log(`done: ${res.rows.length} trials; ${path.join(out, 'results.csv')}`);
   return 0;
-}
-
-function quoteShell(s: string): string {
-  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }

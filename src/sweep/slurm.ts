@@ -72,7 +72,8 @@ export function arrayRanges(tasks: readonly number[]): string {
   return parts.join(',');
 }
 
-function quote(s: string): string {
+/** `s` quoted for a POSIX shell when it needs it. */
+export function shellQuote(s: string): string {
   return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
@@ -136,7 +137,7 @@ export function slurmScript(
   for (const l of options.setup ?? []) lines.push(l);
   const ck = options.checkpointImages ? ` --checkpoint-images ${options.checkpointImages}` : '';
   lines.push(
-    `exec ${options.command ?? 'npx cbram-lab'} sweep ${quote(`${abs}/spec.json`)} --out ${quote(abs)} --task "$SLURM_ARRAY_TASK_ID"${ck}`,
+    `exec ${options.command ?? 'npx cbram-lab'} sweep ${shellQuote(`${abs}/spec.json`)} --out ${shellQuote(abs)} --task "$SLURM_ARRAY_TASK_ID"${ck}`,
     '',
   );
   return lines.join('\n');
