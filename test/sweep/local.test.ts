@@ -197,6 +197,20 @@ test('kill -9 mid-trial, rerun: finished trials are not rerun, the rows equal an
     false,
     'checkpoint removed with its row',
   );
+  // collect merges the rows again (the same file); status and collect refuse a folder without a sweep.
+  fs.rmSync(path.join(dir, 'results.csv'));
+  const collected = cli(['sweep', 'collect', dir]);
+  assert.equal(collected.status, 0, collected.stderr);
+  assert.match(collected.stdout, /results\.csv: 4 of 4 trials\n/);
+  const notSweep = fs.mkdtempSync(path.join(tmp, 'not-a-sweep-'));
+  for (const sub of ['status', 'collect']) {
+    const r = cli(['sweep', sub, notSweep]);
+    assert.equal(r.status, 2);
+    assert.match(
+      r.stderr,
+      /cannot read .*spec\.json \(.*ENOENT.*\); is .* a sweep results folder\?/,
+    );
+  }
   // results.csv equals the uninterrupted sweep's but for the timing columns (and the trial column).
   const strip = (file: string) =>
     fs
