@@ -3,7 +3,7 @@
  * Pareto front, a parameter with seed error bars), interrupted by the kernel's interrupt and
  * resumed by running it again.
  */
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -23,6 +23,7 @@ const SPEC = {
   seeds: [0, 1],
 };
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cbram-sweep-live-'));
+after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 function fakeHost(
   interrupt: AbortController,

@@ -3,7 +3,7 @@
  * mid-trial followed by a rerun that skips finished trials and resumes the interrupted one from
  * its checkpoint, bad specs refused before any trial, device-only sweeps.
  */
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -15,6 +15,7 @@ import { rowFile, checkpointFile, type TrialRow } from '../../src/sweep/results'
 
 const CLI = path.resolve(__dirname, '../../cli/main.js');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cbram-sweep-'));
+after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 /** 4 small trials: 2 values × 2 seeds. */
 const SPEC = {

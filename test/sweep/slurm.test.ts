@@ -50,6 +50,7 @@ before(() => {
 });
 
 after(() => {
+  fs.rmSync(tmp, { recursive: true, force: true });
   if (started.length)
     spawnSync('bash', [path.join(ROOT, 'scripts/slurm-down.sh'), ...started], { stdio: 'inherit' });
 });
