@@ -1,9 +1,11 @@
 /** `npm run bench`: every benchmark, printed as tables. */
+import * as os from 'node:os';
 import { benchBrowser } from './browser';
 import { benchKernel } from './kernel';
 import { missingPrerequisite } from '../test/browser/harness';
 import { benchPulses } from './pulses';
 import { benchReads } from './reads';
+import { benchSweep } from './sweep';
 import { benchTraining } from './training';
 import { printTable } from './util';
 
@@ -14,6 +16,10 @@ async function main(): Promise<void> {
   printTable(
     'Training, paper configuration: 397 inputs, 500 outputs, 100 ms per image',
     await benchTraining(),
+  );
+  printTable(
+    `Sweep: 8 small trials on worker threads (${os.availableParallelism()} cores here)`,
+    await benchSweep(),
   );
   printTable('The Jupyter kernel', await benchKernel());
   const missing = missingPrerequisite();

@@ -28,6 +28,13 @@ export {
   type TrainingViewOptions,
 } from './training';
 export { configDifferences } from './resume';
+export {
+  sweepLive,
+  sweepDashboard,
+  type SweepDashboard,
+  type SweepDashboardOptions,
+  type SweepLiveOptions,
+} from './sweep';
 export type { Comm, CommMessage, CommTarget } from './comms';
 export {
   render,

@@ -33,7 +33,7 @@ run() {
   # A rerun starts over (reproduce refuses to overwrite a folder that holds a run).
   rm -rf "results/$name"
   # shellcheck disable=SC2086
-  node dist/src/cli/main.js reproduce --quiet --eval-final-only --out "results/$name" ${RUNS[$name]} >"results/$name.log" 2>&1
+  node dist/cli/main.js reproduce --quiet --eval-final-only --out "results/$name" ${RUNS[$name]} >"results/$name.log" 2>&1
   echo "$name: $(tail -n 1 "results/$name.log")"
 }
 for ((i = 0; i < ${#names[@]}; i += 2)); do

@@ -25,7 +25,7 @@ fi
 npm run build --silent
 # The JupyterLab front end with the CBRAM Lab extension (extension/: its own npm packages), built
 # once and rebuilt only when its inputs change.
-node dist/src/cli/main.js lab --build-only
+node dist/cli/main.js lab --build-only
 # Notebooks in notebooks/ import the library by name ('cbram-lab', 'cbram-lab/kernel'): link it
 # there (npm never touches that folder; Node resolves it for every notebook below notebooks/).
 mkdir -p notebooks/node_modules

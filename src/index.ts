@@ -13,4 +13,5 @@ export * from './data';
 export * from './network';
 export * from './pruning';
 export * from './learning';
+export * from './sweep';
 export * from './display/protocol';

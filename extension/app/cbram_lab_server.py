@@ -1,7 +1,7 @@
 """CBRAM Lab's JupyterLab server: the front end in ./build (webpack-built from npm packages),
 served by jupyter_server and jupyterlab_server's LabServerApp.
 
-Started by `npm start` (src/cli/lab.ts), which passes the port, token, notebook folder and the
+Started by `npm start` (extension/launch/cli.ts), which passes the port, token, notebook folder and the
 Jupyter directories. Run directly: python3 cbram_lab_server.py --ServerApp.root_dir=DIR ...
 
 Environment:

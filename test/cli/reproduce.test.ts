@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-const CLI = path.resolve(__dirname, '../../src/cli/main.js');
+const CLI = path.resolve(__dirname, '../../cli/main.js');
 const SMALL = [
   '--outputs',
   '20',

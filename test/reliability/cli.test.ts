@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createRng } from '../../src/core/rng';
 
-const CLI = path.resolve(__dirname, '../../src/cli/main.js');
+const CLI = path.resolve(__dirname, '../../cli/main.js');
 const RUN = [
   'reproduce',
   '--images',

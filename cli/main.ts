@@ -1,15 +1,17 @@
 #!/usr/bin/env node
 /**
- * The `cbram-lab` command. Subcommands:
- *   reproduce   train and evaluate the paper's network, writing a results folder
+ * The `cbram-lab` command, above the library (src/), the kernel (kernel/) and the extension
+ * (extension/): the library never imports this folder. Subcommands:
+ *   reproduce   train and evaluate the paper's network, writing a results folder (src/cli/)
+ *   sweep       run a design-space sweep on every core or on Slurm (./sweep.ts)
  *   kernel      install, uninstall or list the Jupyter kernel (kernel/cli.ts)
  *   lab         start CBRAM Lab's JupyterLab (extension/launch/cli.ts; `npm start`)
  *   labextension  install the prebuilt extension into your own JupyterLab 4
  */
-import { isCbramError } from '../core/errors';
-import { nearestName } from '../core/validate';
-import { reproduce } from './reproduce';
-import { parseReproduceArgs } from './reproduce-args';
+import { isCbramError } from '../src/core/errors';
+import { nearestName } from '../src/core/validate';
+import { reproduce } from '../src/cli/reproduce';
+import { parseReproduceArgs } from '../src/cli/reproduce-args';
 
 const HELP = `cbram-lab: simulate neural-network training inside resistive memory
 
@@ -17,6 +19,7 @@ Usage: cbram-lab <command> [options]
 
 Commands:
   reproduce    train the paper's spiking network on MNIST and evaluate it
+  sweep        run a design-space sweep from a JSON spec, locally or on Slurm (cbram-lab sweep --help)
   kernel       install | uninstall | list the Jupyter kernel (cbram-lab kernel --help)
   lab          start JupyterLab with the CBRAM Lab extension and kernel (npm start)
   labextension install | uninstall the prebuilt extension for your own JupyterLab 4
@@ -53,20 +56,24 @@ export async function main(argv: string[]): Promise<number> {
     return cmd ? 0 : 1;
   }
   if (cmd === 'kernel') {
-    // Loaded on demand: the kernel layer sits above the library.
-    const { kernelCommand } = await import('../../kernel/cli');
+    // Loaded on demand, so `reproduce` and `sweep` start without the kernel's dependencies.
+    const { kernelCommand } = await import('../kernel/cli');
     return kernelCommand(rest);
   }
   if (cmd === 'lab') {
-    const { labCommand } = await import('../../extension/launch/cli');
+    const { labCommand } = await import('../extension/launch/cli');
     return labCommand(rest);
   }
   if (cmd === 'labextension') {
-    const { labextensionCommand } = await import('../../extension/launch/labextension');
+    const { labextensionCommand } = await import('../extension/launch/labextension');
     return labextensionCommand(rest);
   }
+  if (cmd === 'sweep') {
+    const { sweepCommand } = await import('./sweep');
+    return sweepCommand(rest);
+  }
   if (cmd !== 'reproduce') {
-    const commands = ['reproduce', 'kernel', 'lab', 'labextension'];
+    const commands = ['reproduce', 'sweep', 'kernel', 'lab', 'labextension'];
     process.stderr.write(
       `cbram-lab: unknown command "${cmd}" (did you mean "${nearestName(cmd, commands)}"?)\n\n${HELP}`,
     );
