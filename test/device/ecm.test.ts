@@ -267,6 +267,12 @@ test('higher temperature speeds retention loss; bake mutates a crossbar in place
     lossB += before[i]! - b.devices.g[i]!;
   }
   assert.ok(lossB > lossA && lossA >= 0);
+  // A trainer is baked through its crossbar (the shape of Trainer.synapses.crossbar).
+  const c = make();
+  c.program(new Array(64).fill(1));
+  const g0 = c.devices.g[0]!;
+  bake({ synapses: { crossbar: c } }, { temperature: 358.15, time: 10 * year });
+  assert.ok(Math.abs(c.devices.g[0]! / g0 - rb.factor) < 1e-6);
   fc.assert(
     fc.property(
       fc.double({ min: 250, max: 500, noNaN: true }),

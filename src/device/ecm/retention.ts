@@ -28,8 +28,7 @@ export interface BakeResult {
 }
 
 /** Something holding a device array: a crossbar (`devices`) or a trainer (`synapses.crossbar`). */
-export type Bakeable =
-  { devices: DeviceArray } | { synapses: { crossbar?: { devices: DeviceArray } } };
+export type Bakeable = { readonly devices: DeviceArray } | { readonly synapses: unknown };
 
 function devicesOf(fn: string, target: unknown): DeviceArray {
   const t = target as Record<string, unknown> | null;
