@@ -13,6 +13,7 @@ import {
   createTally,
   devicePreset,
   ECM_DEVICES,
+  fitEcm,
   gapOf,
   integratePulse,
   physicalDevice,
@@ -436,4 +437,59 @@ test('bad input gets a clear CbramError', () => {
   const ecm = createCrossbar({ rows: 2, cols: 2, device: e, seed: 1 });
   assertCbramError(() => bake(ecm, { temperature: 358, time: -1 }), 'E_ARG', /options\.time/);
   assertCbramError(() => bake({} as never, { temperature: 358, time: 1 }), 'E_ARG', /crossbar/);
+});
+
+test('fitEcm recovers the lumped parameters from trains at two amplitudes (seeded)', () => {
+  const mult = { setVelocity: 2, resetVelocity: 0.6, setGamma: 1.1, resetGamma: 0.9 } as const;
+  const at = (a: number) => ({
+    set: { amplitude: a, width: 10e-9 },
+    reset: { amplitude: a, width: 10e-9 },
+  });
+  for (const noisy of [false, true]) {
+    const p: Record<string, number> = { ...P, gapDtod: 0 };
+    for (const [k, m] of Object.entries(mult)) p[k] = p[k]! * m;
+    if (!noisy) Object.assign(p, { c2cStd: 0, velocityDtod: 0 });
+    const truth: EcmDevice = { ...DEV, params: p as unknown as EcmParams };
+    const config = compileEcm(truth);
+    const data = [0.9, 1.1].map((a) => ({
+      scheme: at(a),
+      data: pulseResponse(config, {
+        scheme: at(a),
+        devices: noisy ? 3 : 1,
+        cycles: 1,
+        setPulses: 40,
+        resetPulses: 40,
+        seed: 3,
+      }),
+    }));
+    const fit = fitEcm(data, { iterations: 160, maxSteps: noisy ? 240 : 80 });
+    for (const [k, m] of Object.entries(mult)) {
+      const got = fit.params[k as keyof typeof mult]! / p[k]!;
+      // Clean data: within 1 %. With c2c noise (σ = 0.147 of each step) and a 10 % spread of the
+      // velocity over 3 devices: velocities within 35 %, field factors within 25 %.
+      const tol = !noisy ? 0.01 : k.endsWith('Velocity') ? 0.35 : 0.25;
+      assert.ok(Math.abs(got - 1) <= tol, `${noisy ? 'noisy' : 'clean'} ${k}: ${got} (×${m})`);
+    }
+    if (!noisy) assert.ok(fit.rmse < 1e-4, `clean rmse ${fit.rmse}`);
+    // The fit explains the data at least as well as the true parameters do.
+    const atTruth = fitEcm(data, { base: truth, iterations: 1, maxSteps: noisy ? 240 : 80 });
+    assert.ok(fit.rmse <= atTruth.rmse * 1.01 + 1e-5, `${fit.rmse} vs ${atTruth.rmse}`);
+    assert.equal(fit.config.model.kind, 'steps');
+  }
+  assertCbramError(
+    () => fitEcm({ direction: ['set'], pulse: [0], conductance: [1e-6] }),
+    'E_ARG',
+    /fitEcm: data\.conductance must be an array of at least 2/,
+  );
+  assertCbramError(
+    () =>
+      fitEcm(
+        { direction: ['set', 'set'], pulse: [0, 1], conductance: [1e-6, 2e-6] },
+        {
+          fit: ['velocity' as never],
+        },
+      ),
+    'E_ARG',
+    /did you mean "setVelocity"/,
+  );
 });

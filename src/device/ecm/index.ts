@@ -14,3 +14,4 @@ export * from './compile';
 export * from './devices';
 export * from './simulate';
 export * from './retention';
+export * from './fit';
