@@ -108,6 +108,7 @@ test('cbram-ecm reproduces cbram-subquantum within the stated tolerances', () =>
   // Cycle-to-cycle noise and spreads as in cbram-subquantum.
   assert.ok(Math.abs(e.c2cStd / s.c2cStd - 1) <= 0.1, `c2c ${e.c2cStd}`);
   assert.equal(e.stepDtod, s.stepDtod);
+  assert.equal(e.readNoiseStd, s.readNoiseStd);
   assert.ok(Math.abs(e.gMinDtod - s.gMinDtod) < 1e-3);
 });
 

@@ -28,6 +28,8 @@ export interface EcmDevice {
   scheme: PulseScheme;
   /** Read pulse (amplitude V > 0, width s). */
   read: ReadPulse;
+  /** Read noise: relative std of the conductance seen by each read (not modelled by the physics). */
+  readNoiseStd: number;
 }
 
 /** Options for {@link compileEcm}. */
@@ -125,6 +127,11 @@ function compileHalf(
   return { step, energy, pulses };
 }
 
+/** x to 4 significant digits (the energy-equivalent amplitudes print readably). */
+function round4(x: number): number {
+  return Number(x.toPrecision(4));
+}
+
 /** Least-squares k with E ≈ k·G over the grid, and the largest relative error of that fit. */
 function fitEnergy(energy: Float64Array, g: Float64Array): { k: number; error: number } {
   let num = 0;
@@ -192,10 +199,13 @@ export function compileEcm(device: EcmDevice, options: CompileOptions = {}): Dev
     stepDtod: p.velocityDtod,
     pStuckOff: 0,
     pStuckOn: 0,
-    readNoiseStd: 0,
+    readNoiseStd: device.readNoiseStd,
     retentionTau: Infinity,
-    set: { voltage: Math.sqrt(eSet.k / scheme.set.width), width: scheme.set.width },
-    reset: { voltage: -Math.sqrt(eReset.k / scheme.reset.width), width: scheme.reset.width },
+    set: { voltage: round4(Math.sqrt(eSet.k / scheme.set.width)), width: scheme.set.width },
+    reset: {
+      voltage: -round4(Math.sqrt(eReset.k / scheme.reset.width)),
+      width: scheme.reset.width,
+    },
     read: { voltage: device.read.amplitude, width: device.read.width },
   });
   REGISTRY.set(config, {

@@ -47,6 +47,7 @@ export const ECM_PRESET_PARAMS: EcmParams = checkEcmParams('ECM_PRESET_PARAMS', 
 
 /** Parameters of `cbram-ecm` whose values are our assumptions (not measured, not fitted). */
 export const ECM_ASSUMED: readonly string[] = [
+  'readNoiseStd',
   'activationEnergy',
   'thermalResistance',
   'retentionEnergy',
@@ -82,6 +83,8 @@ const CBRAM_ECM: EcmDevice = Object.freeze({
     ),
   }),
   read: Object.freeze({ amplitude: 0.1, width: 10e-9 }),
+  // Assumed, as cbram-subquantum's: the physics above has no read-noise mechanism.
+  readNoiseStd: 0.01,
 });
 
 /** The named physical devices. */
