@@ -433,6 +433,22 @@ test('bad input gets a clear CbramError', () => {
     'E_ARG',
     /only physical devices/,
   );
+  assertCbramError(
+    () => integratePulse(P, gapAt(0.5), 1, -1e-9, T0),
+    'E_ARG',
+    /integratePulse: pulse\.width must be a finite number >= 0/,
+  );
+  assertCbramError(
+    () => integratePulse(P, gapAt(0.5), NaN, 1e-9, T0),
+    'E_ARG',
+    /integratePulse: pulse\.amplitude must be a finite number of volts, got NaN/,
+  );
+  assertCbramError(() => integratePulse(P, gapAt(0.5), -3, 1e-9, T0), 'E_ARG', /within ±2 V/);
+  assertCbramError(
+    () => compileEcm({ ...DEV, params: { ...P, lambda: -1 } }),
+    'E_ARG',
+    /compileEcm \(device\): params\.lambda must be a finite number > 0/,
+  );
   const xbar = createCrossbar({ rows: 2, cols: 2, device: 'cbram-subquantum', seed: 1 });
   assertCbramError(() => bake(xbar, { temperature: 358, time: 1 }), 'E_ARG', /physical retention/);
   const ecm = createCrossbar({ rows: 2, cols: 2, device: e, seed: 1 });

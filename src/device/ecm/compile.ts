@@ -9,8 +9,13 @@
  * x_k <= x < x_(k+1)), so a cell in the array gets the pulse its conductance calls for.
  */
 import { defineDevice, STEPS_MODEL_SIZE, type DeviceConfig } from '../config';
-import { conductanceOf, gapOf, type EcmParams } from './params';
-import { checkTemperature, integratePulse, type IntegrateOptions } from './physics';
+import { checkEcmParams, conductanceOf, gapOf, type EcmParams } from './params';
+import {
+  checkPulseInputs,
+  checkTemperature,
+  integratePulse,
+  type IntegrateOptions,
+} from './physics';
 import { resolveScheme, type PulseScheme, type SchemeHalf, type SchemeOptions } from './scheme';
 import { applyUpdate, stateOf, type ReadPulse } from './update';
 import { checkOptions, fail } from '../../core/validate';
@@ -168,7 +173,8 @@ export function compileEcm(device: EcmDevice, options: CompileOptions = {}): Dev
   if (!device || typeof device !== 'object' || !device.params)
     fail(fn, 'device', device, "a physical device such as ECM_DEVICES['cbram-ecm']");
   checkOptions(fn, options, ['scheme', 'temperature']);
-  const p = device.params;
+  const p = checkEcmParams(`${fn} (device)`, device.params);
+  checkPulseInputs(fn, p, 'device.read', device.read?.amplitude, device.read?.width);
   const T = checkTemperature(fn, 'options.temperature', options.temperature ?? p.ambient);
   const scheme = resolveScheme(fn, options.scheme, device.scheme, p);
   const n = STEPS_MODEL_SIZE;

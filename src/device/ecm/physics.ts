@@ -14,7 +14,7 @@
  * See docs/devices.md, "A physical CBRAM model", for the citations and the derivations.
  */
 import { G0, K_B_EV, type EcmParams } from './params';
-import { checkNumber, fail } from '../../core/validate';
+import { checkInt, checkNumber, fail } from '../../core/validate';
 
 /** The operating point of a cell at one instant of a pulse. */
 export interface CellPoint {
@@ -165,7 +165,8 @@ function rk4(
 /**
  * Integrate one rectangular pulse of amplitude `va` (V, sign = polarity: positive closes the gap)
  * and `width` (s) from gap `s0` at ambient temperature `T0` (K), with RK4. The gap is held within
- * [gapMin, gapMax]. Inputs are assumed valid (see {@link checkPulseInputs}).
+ * [gapMin, gapMax]. Bad input (NaN, a negative width, |va| beyond params.breakdownVoltage, a gap
+ * or temperature out of range) throws a CbramError.
  *
  * @example
  * const r = integratePulse(ECM_PRESET_PARAMS, gapOf(ECM_PRESET_PARAMS, 10e-6), 1.0, 10e-9, 300);
@@ -178,9 +179,25 @@ export function integratePulse(
   T0: number,
   options: IntegrateOptions = {},
 ): PulseResult {
+  const fn = 'integratePulse';
+  // Cheap checks (a few comparisons against an RK4 integration), so bad input never yields NaN.
+  if (!(Math.abs(va) <= p.breakdownVoltage)) checkPulseInputs(fn, p, 'pulse', va, width);
+  if (!(width >= 0 && width <= 1)) checkPulseInputs(fn, p, 'pulse', va, width);
+  if (!(s0 >= 0 && s0 <= 1e-6)) checkNumber(fn, 's0', s0, { min: 0, max: 1e-6 });
+  if (!(T0 >= 1 && T0 <= 1000)) checkTemperature(fn, 'T0', T0);
   if (va === 0 || width === 0) return { gap: s0, energy: 0, substeps: 0, peakTemperature: T0 };
-  if (options.substeps !== undefined) return rk4(p, s0, va, width, T0, options.substeps);
+  if (options.substeps !== undefined) {
+    const n = checkInt(fn, 'options.substeps', options.substeps, { min: 1, max: MAX_SUBSTEPS });
+    return rk4(p, s0, va, width, T0, n);
+  }
   const tol = options.tolerance ?? 1e-6;
+  if (!(tol > 0 && tol < 1))
+    checkNumber(fn, 'options.tolerance', tol, {
+      min: 0,
+      exclusiveMin: true,
+      max: 1,
+      exclusiveMax: true,
+    });
   let n = 8;
   let prev = rk4(p, s0, va, width, T0, n);
   while (n < MAX_SUBSTEPS) {
