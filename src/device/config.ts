@@ -82,8 +82,19 @@ export interface TableModel {
   reset: readonly number[];
 }
 
+/**
+ * Precomputed step functions: the rise of one SET pulse and the fall of one RESET pulse (both >= 0,
+ * in units of the range) at x = i/(n − 1), i < n, with n = 1025 (the kernels' table size). This is
+ * what a physical model compiles to (see ./ecm/compile.ts); the kernels use the values as given.
+ */
+export interface StepsModel {
+  kind: 'steps';
+  set: readonly number[];
+  reset: readonly number[];
+}
+
 export type DeviceModel =
-  LinearModel | NonlinearModel | SoftBoundsModel | ExponentialModel | TableModel;
+  LinearModel | NonlinearModel | SoftBoundsModel | ExponentialModel | TableModel | StepsModel;
 export type DeviceModelKind = DeviceModel['kind'];
 export const DEVICE_MODEL_KINDS: readonly DeviceModelKind[] = [
   'linear',
@@ -91,7 +102,11 @@ export const DEVICE_MODEL_KINDS: readonly DeviceModelKind[] = [
   'softBounds',
   'exponential',
   'table',
+  'steps',
 ];
+
+/** Points in a `steps` model's tables (equal to the kernels' STEP_TABLE_SIZE in ./models.ts). */
+export const STEPS_MODEL_SIZE = 1025;
 
 /** A programming or read pulse. Energy per pulse is V²·G·t unless `energy` overrides it. */
 export interface PulseConfig {
@@ -175,6 +190,7 @@ const MODEL_KEYS: Record<DeviceModelKind, string[]> = {
   softBounds: ['kind', 'setStep', 'resetStep'],
   exponential: ['kind', 'setStep', 'setGamma', 'resetStep', 'resetGamma'],
   table: ['kind', 'set', 'reset'],
+  steps: ['kind', 'set', 'reset'],
 };
 
 function checkPulse(fn: string, param: string, p: unknown): PulseConfig {
@@ -271,6 +287,23 @@ function checkModel(fn: string, m: unknown, gMin: number, gMax: number, at: stri
       if (set[set.length - 1]! <= set[0]!)
         fail(fn, `${at}model.set`, set, 'a rising SET train (last > first)', 'E_DATA');
       return Object.freeze({ kind, set: Object.freeze(set), reset: Object.freeze(reset) });
+    }
+    case 'steps': {
+      const q = m as StepsModel;
+      const n = STEPS_MODEL_SIZE;
+      const out: number[][] = [];
+      for (const half of ['set', 'reset'] as const) {
+        const a = Array.from(checkFiniteArray(fn, `model.${half}`, q[half], n));
+        const bad = a.findIndex((v) => v < 0);
+        if (bad >= 0)
+          fail(fn, `model.${half}[${bad}]`, a[bad], '>= 0 (a step magnitude)', 'E_DATA');
+        out.push(a);
+      }
+      return Object.freeze({
+        kind,
+        set: Object.freeze(out[0]!),
+        reset: Object.freeze(out[1]!),
+      });
     }
   }
 }

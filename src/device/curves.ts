@@ -5,8 +5,14 @@
  */
 import { checkDeviceConfig, type DeviceConfig } from './config';
 import { createDeviceArray, createTally } from './array';
+import { energyOf } from './energy';
+import { physicalDevice } from './ecm/devices';
+import { simulateEcm } from './ecm/simulate';
+import { resolveScheme, type SchemeOptions } from './ecm/scheme';
+import { checkTemperature } from './ecm/physics';
+import { compiledEcm } from './ecm/compile';
 import { toRng, type Rng } from '../core/rng';
-import { checkBudget, checkInt, checkOptions } from '../core/validate';
+import { checkBudget, checkInt, checkOptions, fail } from '../core/validate';
 
 /** Bytes per row of a {@link PulseResponse}. */
 const ROW_BYTES = 4 + 4 + 4 + 8 + 8;
@@ -23,6 +29,13 @@ export interface PulseResponseOptions {
   devices?: number;
   /** Seed or generator (streams `d2d` and `c2c` are derived from it). Default 0. */
   seed?: number | Rng;
+  /**
+   * Physical devices only (`cbram-ecm`): the programming scheme; either half may be omitted and
+   * takes the device's default. See docs/devices.md.
+   */
+  scheme?: SchemeOptions;
+  /** Physical devices only: ambient temperature, K (default the device's, 300 K). */
+  temperature?: number;
 }
 
 /** One row per pulse: column arrays of equal length. */
@@ -37,13 +50,22 @@ export interface PulseResponse {
   pulse: Int32Array;
   /** Conductance, S, after `pulse` pulses. */
   conductance: Float64Array;
+  /**
+   * Energy, J, of the pulse that led to this row (0 on a train's first row). Physical devices:
+   * ∫V·I dt of the integrated pulse (plus verify reads); other devices: V²·G·t (or the pulse's
+   * fixed energy) with G at the pulse's start.
+   */
+  energy: Float64Array;
 }
 
 /**
- * Simulate SET/RESET trains. Every device starts fully reset.
+ * Simulate SET/RESET trains. Every device starts fully reset. A physical device (`cbram-ecm`, or
+ * any config from compileEcm) is simulated by integrating its physics pulse by pulse, with the
+ * scheme and temperature given (or its defaults); other devices use their step model.
  *
  * @example
  * const r = pulseResponse(PRESETS['cbram-subquantum'], { cycles: 3, devices: 4, seed: 1 });
+ * const e = pulseResponse(PRESETS['cbram-ecm'], { scheme: { set: { amplitude: 1.2, width: 5e-9 } }, temperature: 358 });
  */
 export function pulseResponse(
   config: DeviceConfig,
@@ -51,7 +73,15 @@ export function pulseResponse(
 ): PulseResponse {
   const fn = 'pulseResponse';
   config = checkDeviceConfig(fn, config, 'config.');
-  checkOptions(fn, options, ['cycles', 'setPulses', 'resetPulses', 'devices', 'seed']);
+  checkOptions(fn, options, [
+    'cycles',
+    'setPulses',
+    'resetPulses',
+    'devices',
+    'seed',
+    'scheme',
+    'temperature',
+  ]);
   const cycles = checkInt(fn, 'options.cycles', options.cycles ?? 3, { min: 1, max: 10000 });
   const nSet = checkInt(fn, 'options.setPulses', options.setPulses ?? 100, { min: 1, max: 100000 });
   const nReset = checkInt(fn, 'options.resetPulses', options.resetPulses ?? 100, {
@@ -67,6 +97,27 @@ export function pulseResponse(
     unit: 'rows',
     hint: 'lower cycles, devices or the pulses per train',
   });
+  const phys = physicalDevice(config);
+  if (phys) {
+    const compiled = compiledEcm(config);
+    const T = checkTemperature(
+      fn,
+      'options.temperature',
+      options.temperature ?? compiled?.temperature ?? phys.params.ambient,
+    );
+    const scheme = resolveScheme(fn, options.scheme, compiled?.scheme ?? phys.scheme, phys.params);
+    const sizes = { cycles, setPulses: nSet, resetPulses: nReset, devices: nDev };
+    return simulateEcm(phys, scheme, T, sizes, rng);
+  }
+  for (const k of ['scheme', 'temperature'] as const) {
+    if (options[k] !== undefined)
+      fail(
+        fn,
+        `options.${k}`,
+        options[k],
+        `left out for "${config.name}" (only physical devices such as 'cbram-ecm' take a scheme and a temperature)`,
+      );
+  }
   const dev = createDeviceArray(config, nDev, rng.stream('d2d'));
   const c2c = rng.stream('c2c');
   const out: PulseResponse = {
@@ -75,6 +126,7 @@ export function pulseResponse(
     direction: new Array(n),
     pulse: new Int32Array(n),
     conductance: new Float64Array(n),
+    energy: new Float64Array(n),
   };
   const tally = createTally();
   const up = Int8Array.of(1);
@@ -87,7 +139,10 @@ export function pulseResponse(
         ['reset', nReset, down],
       ] as const) {
         for (let k = 0; k <= count; k++) {
-          if (k > 0) dev.pulse(d, 1, 1, p, null, c2c, tally);
+          if (k > 0) {
+            out.energy[r] = energyOf(dir === 'set' ? config.set : config.reset, 1, dev.g[d]!);
+            dev.pulse(d, 1, 1, p, null, c2c, tally);
+          }
           out.device[r] = d;
           out.cycle[r] = c;
           out.direction[r] = dir;

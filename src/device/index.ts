@@ -5,3 +5,4 @@ export * from './energy';
 export * from './presets';
 export * from './curves';
 export * from './fit';
+export * from './ecm';

@@ -7,7 +7,7 @@
  * For the linear, soft-bounds and nonlinear models the steps are affine in x, so the table is
  * exact; for the exponential model the interpolation error is below 1e-6 of the step.
  */
-import type { DeviceModel, TableModel } from './config';
+import type { DeviceModel, StepsModel, TableModel } from './config';
 import { fail } from '../core/validate';
 
 /** Points in a step table (grid spacing 1/1024). */
@@ -50,6 +50,18 @@ function tableStep(m: TableModel, x: number, set: boolean): number {
   return Math.abs(curveAt(norm, p + 1) - x);
 }
 
+/** A `steps` model's table at x, linearly interpolated (exact at the grid points). */
+function stepsAt(t: readonly number[], x: number): number {
+  const last = t.length - 1;
+  const p = (x < 0 ? 0 : x > 1 ? 1 : x) * last;
+  const i = Math.min(Math.floor(p), last - 1);
+  return t[i]! + (p - i) * (t[i + 1]! - t[i]!);
+}
+
+function stepsStep(m: StepsModel, x: number, set: boolean): number {
+  return stepsAt(set ? m.set : m.reset, x);
+}
+
 /**
  * Exact rise Δx >= 0 of one SET pulse from state x ∈ [0, 1] (not clipped at the bound).
  *
@@ -76,6 +88,8 @@ export function setStep(model: DeviceModel, x: number): number {
     }
     case 'table':
       return tableStep(model, x, true);
+    case 'steps':
+      return stepsStep(model, x, true);
   }
 }
 
@@ -103,6 +117,8 @@ export function resetStep(model: DeviceModel, x: number): number {
     }
     case 'table':
       return tableStep(model, x, false);
+    case 'steps':
+      return stepsStep(model, x, false);
   }
 }
 

@@ -4,6 +4,8 @@
  */
 import { defineDevice, type DeviceConfig, type DeviceOptions } from './config';
 import { checkOneOf, fail } from '../core/validate';
+import { compileEcm } from './ecm/compile';
+import { ECM_DEVICES } from './ecm/devices';
 
 /** The fields of a preset whose values are our assumptions (MISSION.md ranges), not measurements. */
 const NUMBERS_ASSUMED = [
@@ -125,12 +127,28 @@ const ideal = defineDevice({
 });
 
 /** The named presets. */
-export const PRESETS = Object.freeze({
+const presets = {
   'cbram-subquantum': cbram,
   'rram-generic': rram,
   'pcm-like': pcm,
   ideal,
+} as {
+  readonly 'cbram-subquantum': DeviceConfig;
+  readonly 'rram-generic': DeviceConfig;
+  readonly 'pcm-like': DeviceConfig;
+  readonly ideal: DeviceConfig;
+  /**
+   * The physical CBRAM model (./ecm/) compiled with its default scheme (±1 V, 10 ns, identical
+   * pulses) at 300 K. Compiled on first use (a few hundred ms), then cached.
+   */
+  readonly 'cbram-ecm': DeviceConfig;
+};
+let cbramEcm: DeviceConfig | null = null;
+Object.defineProperty(presets, 'cbram-ecm', {
+  enumerable: true,
+  get: () => (cbramEcm ??= compileEcm(ECM_DEVICES['cbram-ecm'])),
 });
+export const PRESETS = Object.freeze(presets);
 
 export type PresetName = keyof typeof PRESETS;
 export const PRESET_NAMES = Object.keys(PRESETS) as PresetName[];
