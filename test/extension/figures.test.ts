@@ -359,3 +359,38 @@ test('text from payloads never reaches plotly as markup', () => {
   assert.equal(si(4.07e-4, 'J'), '407 µJ');
   assert.equal(si(0, 'J'), '0 J');
 });
+
+test('plot axes: log axes read as numbers, whole-number axes tick at integers, legends clear of axis titles', async () => {
+  const { logTicks, integerTicks } = await import('../../extension/src/figures/plot');
+  // Fig. 3e: 50 … 1000 outputs on a log axis ticks 50, 100, 200, 500, 1000 (not "5 6 7 8 9 100 2 3").
+  assert.deepEqual(logTicks([50, 100, 200, 500, 1000]), {
+    tickvals: [50, 100, 200, 500, 1000],
+    ticktext: ['50', '100', '200', '500', '1,000'],
+  });
+  // Over more than three decades: powers of ten.
+  assert.deepEqual(logTicks([1e-3, 1e3]), { dtick: 1, exponentformat: 'power' });
+  assert.deepEqual(logTicks([0, -1]), {});
+  // Fig. 3d: epochs 0 … 3 tick at integers, never 0.5, 1.5, 2.5.
+  assert.deepEqual(integerTicks([0, 1, 2, 3]), { dtick: 1, tick0: 0 });
+  assert.deepEqual(integerTicks([0, 60000, 120000]), { tickformat: 'd' });
+  assert.deepEqual(integerTicks([0.5, 1]), {});
+  const payload: Payload = {
+    kind: 'plot',
+    title: 'Δw against w',
+    type: 'line',
+    stacked: false,
+    x: { label: 'w', log: false },
+    y: { label: 'Δw', log: false, range: null },
+    series: [
+      { name: 'LTP', x: [-1, 0, 1], y: [0.2, 0.05, 0], mode: 'lines', error: null },
+      { name: 'LTD', x: [-1, 0, 1], y: [-0.03, -0.03, -0.03], mode: 'lines', error: null },
+    ],
+    reference: [],
+  };
+  const layout = figureFor(payload, LIGHT).layout as {
+    legend: { y: number; yanchor: string };
+    xaxis: Record<string, unknown>;
+  };
+  assert.equal(layout.xaxis.dtick, 1, 'whole-number x values tick at integers');
+  assert.ok(layout.legend.y >= 1 && layout.legend.yanchor === 'bottom', 'legend above the plot');
+});

@@ -123,8 +123,9 @@ export function baseLayout(theme: Theme, title: string, height: number): Layout 
     plot_bgcolor: theme.background,
     font: { family: theme.font, color: theme.text, size: 12 },
     colorway: theme.colorway,
-    margin: { l: 60, r: 20, t: 48, b: 48 },
-    legend: { orientation: 'h', y: -0.18 },
+    // The legend sits in its own band between the title and the plot, clear of the x-axis title.
+    margin: { l: 60, r: 20, t: 72, b: 48 },
+    legend: { orientation: 'h', x: 0, xanchor: 'left', y: 1.02, yanchor: 'bottom' },
     hoverlabel: { namelength: -1 },
   };
 }
