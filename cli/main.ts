@@ -29,7 +29,8 @@ reproduce options (defaults: the paper's experiment):
   --epochs N         epochs (default 3)
   --outputs K        output neurons (default 500)
   --rule R           ideal | device (default device)
-  --device NAME      device preset: cbram-subquantum | rram-generic | pcm-like | ideal
+  --device NAME      device preset: cbram-subquantum | cbram-ecm (physical model) |
+                     rram-generic | pcm-like | ideal (default cbram-subquantum)
   --prune P          percentage of each neuron's synapses to prune during training (default 0)
   --prune-mode M     soft | hard (default soft)
   --mature N         spikes after which a neuron is pruned (default 600)
