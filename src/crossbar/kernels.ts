@@ -103,7 +103,7 @@ export interface TrainKernel {
   readonly idx: Int32Array;
   /** Biases b_k (cols entries), read by spikeWinner. */
   readonly bias: Float64Array;
-  /** exp(u_k − max) after spikeWinner (cols entries). */
+  /** The prefix sums of exp(u_k − max) after spikeWinner (cols entries). */
   readonly u: Float64Array;
   /** Frozen cells, row-major (for a crossbar, its mask). */
   readonly mask: Uint8Array;
@@ -127,6 +127,8 @@ export interface TrainKernel {
   ltdCount(): number;
   /** fdlibm's exp, as V8's Math.exp (for tests). */
   expFdlibm(x: number): number;
+  /** Lane `lane` of the two-lane exp for |x0|, |x1| < 1.0397 used by stdpIdeal (for tests). */
+  expSmallLane(x0: number, x1: number, lane: number): number;
 }
 
 /**
@@ -206,6 +208,7 @@ interface WasmExports {
   devicePulses: TrainKernel['devicePulses'];
   ltdCount(): number;
   expFdlibm(x: number): number;
+  expSmallLane(x0: number, x1: number, lane: number): number;
   logFdlibm(x: number): number;
   encode(
     img: number,
@@ -409,6 +412,7 @@ function bindTrain(
     devicePulses: fns.devicePulses,
     ltdCount: fns.ltdCount,
     expFdlibm: fns.expFdlibm,
+    expSmallLane: fns.expSmallLane,
   };
 }
 

@@ -73,6 +73,42 @@ test('fdlibm exp in WebAssembly equals Math.exp bit for bit', { skip }, () => {
   }
 });
 
+test('the two-lane exp of the ideal STDP equals Math.exp bit for bit', { skip }, () => {
+  const tk = new IdealSynapses(2, 2).kernels.train!;
+  const rng = createRng(13);
+  const edges = [
+    0,
+    -0,
+    1,
+    -1,
+    1e-10,
+    -1e-10,
+    2 ** -28,
+    -(2 ** -28),
+    2 ** -29,
+    0.3465735902799726,
+    0.34657359027997264,
+    -0.3465735902799726,
+    -0.34657359027997264,
+    1.0397207708399179,
+    -1.0397207708399179,
+    0.5,
+    -0.75,
+  ];
+  for (const x0 of edges)
+    for (const x1 of edges) {
+      assert.ok(Object.is(tk.expSmallLane(x0, x1, 0), Math.exp(x0)), `exp(${x0}) beside ${x1}`);
+      assert.ok(Object.is(tk.expSmallLane(x0, x1, 1), Math.exp(x1)), `exp(${x1}) beside ${x0}`);
+    }
+  for (let j = 0; j < 200_000; j++) {
+    const x = rng.uniform(-1.0397, 1.0397) * (j % 7 === 0 ? 1e-6 : 1);
+    const y = rng.uniform(-1.0397, 1.0397);
+    const got = tk.expSmallLane(x, y, j & 1);
+    const want = Math.exp(j & 1 ? y : x);
+    if (got !== want) assert.fail(`exp(${j & 1 ? y : x}): ${got} ≠ ${want}`);
+  }
+});
+
 // The reference reads through the same SIMD gather (sumActive): the JS gather accumulates in
 // float64 rather than float32, so its sums differ in the last bits (test/crossbar/kernels.test.ts).
 test(
@@ -161,6 +197,58 @@ test('the WebAssembly ideal STDP update equals IdealStdp.update bit for bit', { 
     new Uint32Array(js.w.buffer, js.w.byteOffset, N * K),
   );
 });
+
+test(
+  'the WebAssembly ideal STDP update equals IdealStdp.update at exp branch edges',
+  { skip },
+  () => {
+    // exp(−w) two lanes at a time covers fdlibm's k = 0, k = ±1 and tiny branches, V8's
+    // exp(1) = Math.E (w = −1, the lower clip), and falls back to scalar beyond |w| = 1.0397.
+    const edges = [
+      -1,
+      1,
+      0,
+      -0,
+      1e-10,
+      -1e-10,
+      2 ** -29,
+      0.3465735902799726,
+      0.34657359027997264,
+      -0.3465735902799726,
+      1.0397207708399179,
+      -1.0397207708399179,
+      1.04,
+      -1.04,
+      0.5,
+      -0.75,
+      3,
+    ];
+    const N = edges.length;
+    const K = 3;
+    const wasm = new IdealSynapses(N, K, -4, 4);
+    const js = new IdealSynapses(N, K, -4, 4, false);
+    const cW: UpdateCounts = { ltp: 0, ltd: 0 };
+    const cJ: UpdateCounts = { ltp: 0, ltd: 0 };
+    const rng = createRng(21);
+    for (let trial = 0; trial < 50; trial++) {
+      for (let i = 0; i < N; i++)
+        for (let k = 0; k < K; k++) wasm.w[i * K + k] = js.w[i * K + k] = edges[(i + trial) % N]!;
+      const count = 1 + rng.int(N);
+      const idx = activeList(rng, N, count);
+      const flags = new Uint8Array(N);
+      for (let j = 0; j < count; j++) flags[idx[j]!] = 1;
+      const k = trial % K;
+      new IdealStdp(wasm, Math.E).updateActive(k, idx, count, 0.01, cW);
+      new IdealStdp(js, Math.E).update(k, flags, 0.01, cJ);
+      assert.deepEqual(
+        new Uint32Array(wasm.w.buffer, wasm.w.byteOffset, N * K),
+        new Uint32Array(js.w.buffer, js.w.byteOffset, N * K),
+        `trial ${trial}`,
+      );
+    }
+    assert.deepEqual(cW, cJ);
+  },
+);
 
 test('the WebAssembly device STDP pulses equal DeviceStdp.update bit for bit', { skip }, () => {
   const N = 29;

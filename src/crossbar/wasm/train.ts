@@ -154,44 +154,69 @@ export function expFdlibm(x: f64): f64 {
  * One output spike: u_k = read of the `count` active rows listed at idx (+ the weight store's
  * transform), plus bias[k] + biasOffset; then the winner of softmax(u) for the uniform `u01`.
  * `device` 0: u_k = Σ g (ideal weights). 1: o_k = (Σ g)·vr, u_k = a·count + s·o_k, and Σ o_k is
- * kept for `readSum`. Leaves exp(u_k − max) in u. Exactly the JS reference (softmaxDraw).
+ * kept for `readSum`. Leaves the prefix sums of exp(u_k − max) in u. Exactly the JS reference
+ * (softmaxDraw):
+ * - u_k two lanes at a time (the same float64 operations per element), and its max over two
+ *   pairs of lanes: `pmax` is the reference's `if (v > max) max = v`, and the max of a set does
+ *   not depend on the order (up to the sign of a zero max, which no u_k − max can tell apart);
+ * - exp(u_k − max) and its sum in index order; the sum after each term is stored, so the
+ *   reference's cumulative scan (the same additions in the same order) is a binary search here:
+ *   the first k whose prefix sum exceeds u01 · Σ (the prefix sums never decrease).
  */
 export function spikeWinner(
   count: i32, device: i32, a: f64, s: f64, vr: f64, biasOffset: f64, u01: f64,
 ): i32 {
+  sumRows(gB, colsB, idxB, count, outB);
+  return device != 0
+    ? softmax(count, true, a, s, vr, biasOffset, u01)
+    : softmax(count, false, a, s, vr, biasOffset, u01);
+}
+
+/** spikeWinner after the gather, for an ideal (`device` false) or a device read. */
+// @ts-ignore: decorator
+@inline function softmax(
+  count: i32, device: bool, a: f64, s: f64, vr: f64, biasOffset: f64, u01: f64,
+): i32 {
   const K = colsB;
-  sumRows(gB, K, idxB, count, outB);
   const u = uB;
   const bias = biasB;
   const out = outB;
-  let max = -Infinity;
-  if (device != 0) {
-    const base = a * <f64>count;
-    let sum: f64 = 0;
-    for (let k = 0; k < K; k++) {
-      const o = <f64>load<f32>(out + (<usize>k << 2)) * vr;
-      sum += o;
-      const v = base + s * o + load<f64>(bias + (<usize>k << 3)) + biasOffset;
-      store<f64>(u + (<usize>k << 3), v);
-      if (v > max) max = v;
-    }
-    readSumG = sum;
-  } else {
-    for (let k = 0; k < K; k++) {
-      const v = <f64>load<f32>(out + (<usize>k << 2)) + load<f64>(bias + (<usize>k << 3)) + biasOffset;
-      store<f64>(u + (<usize>k << 3), v);
-      if (v > max) max = v;
-    }
+  const K2 = K & ~1;
+  const bo = f64x2.splat(biasOffset);
+  const base = a * <f64>count;
+  const baseV = f64x2.splat(base);
+  const sV = f64x2.splat(s);
+  const vrV = f64x2.splat(vr);
+  let m0 = f64x2.splat(-Infinity);
+  let m1 = m0;
+  let k = 0;
+  for (; k < K2; k += 2) {
+    let v = f64x2.promote_low_f32x4(v128.load64_zero(out + (<usize>k << 2)));
+    if (device) v = f64x2.add(baseV, f64x2.mul(sV, f64x2.mul(v, vrV)));
+    v = f64x2.add(f64x2.add(v, v128.load(bias + (<usize>k << 3))), bo);
+    v128.store(u + (<usize>k << 3), v);
+    if (k & 2) m1 = f64x2.pmax(m1, v);
+    else m0 = f64x2.pmax(m0, v);
+  }
+  m0 = f64x2.pmax(m0, m1);
+  let max = f64x2.extract_lane(m0, 0);
+  const max1 = f64x2.extract_lane(m0, 1);
+  if (max1 > max) max = max1;
+  for (; k < K; k++) {
+    let v = <f64>load<f32>(out + (<usize>k << 2));
+    if (device) v = base + s * (v * vr);
+    v = v + load<f64>(bias + (<usize>k << 3)) + biasOffset;
+    store<f64>(u + (<usize>k << 3), v);
+    if (v > max) max = v;
   }
   // exp(u_k − max), two at a time where both arguments are in the vector branch's range, and
-  // their sum in index order.
+  // their prefix sums in index order (with the device read's sum, also in index order).
   let sum: f64 = 0;
+  let rsum: f64 = 0;
   const mx = f64x2.splat(max);
   const lowV = f64x2.splat(-707.0);
   const highV = f64x2.splat(-1.04);
-  const K2 = K & ~1;
-  let k = 0;
-  for (; k < K2; k += 2) {
+  for (k = 0; k < K2; k += 2) {
     const p = u + (<usize>k << 3);
     const x = f64x2.sub(v128.load(p), mx);
     let e: v128;
@@ -200,23 +225,33 @@ export function spikeWinner(
       e = f64x2.replace_lane(
         f64x2.splat(expFdlibm(f64x2.extract_lane(x, 0))), 1, expFdlibm(f64x2.extract_lane(x, 1)),
       );
-    v128.store(p, e);
     sum += f64x2.extract_lane(e, 0);
+    const s0 = sum;
     sum += f64x2.extract_lane(e, 1);
+    v128.store(p, f64x2.replace_lane(f64x2.splat(s0), 1, sum));
+    if (device) {
+      const o = f64x2.mul(f64x2.promote_low_f32x4(v128.load64_zero(out + (<usize>k << 2))), vrV);
+      rsum += f64x2.extract_lane(o, 0);
+      rsum += f64x2.extract_lane(o, 1);
+    }
   }
   for (; k < K; k++) {
     const p = u + (<usize>k << 3);
-    const e = expFdlibm(load<f64>(p) - max);
-    store<f64>(p, e);
-    sum += e;
+    sum += expFdlibm(load<f64>(p) - max);
+    store<f64>(p, sum);
+    if (device) rsum += <f64>load<f32>(out + (<usize>k << 2)) * vr;
   }
+  if (device) readSumG = rsum;
+  // The first k with r < prefix[k] (K − 1 if none, e.g. for a NaN r).
   const r = u01 * sum;
-  let acc: f64 = 0;
-  for (k = 0; k < K; k++) {
-    acc += load<f64>(u + (<usize>k << 3));
-    if (r < acc) return k;
+  let lo = 0;
+  let hi = K;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (r < load<f64>(u + (<usize>mid << 3))) hi = mid;
+    else lo = mid + 1;
   }
-  return K - 1;
+  return lo < K ? lo : K - 1;
 }
 
 /** flags[i] = 1 for the `count` rows listed at idx, 0 elsewhere. */
@@ -226,30 +261,98 @@ function setFlags(count: i32): void {
 }
 
 /**
+ * fdlibm's exp for two arguments of magnitude below 1.0397 (hx < 0x3ff0a2b2: its k = 0, k = ±1
+ * and tiny branches, and V8's exp(1) = Math.E), two lanes at a time. The k = ±1 branch is the
+ * general reduction with k = ±1 (x ∓ LN2_HI is x − k·LN2_HI, ±LN2_LO is k·LN2_LO, exactly);
+ * k = 0 is it with k = 0: hi = x, lo = 0, and 1 − ((0 − q) − x) with q = (x·c)/(2 − c) is
+ * fdlibm's 1 − ((x·c)/(c − 2) − x), since x·c/(c − 2) = −q exactly; the scaling by 2^0 is exact.
+ */
+// @ts-ignore: decorator
+@inline function expSmall2Lanes(x: v128): v128 {
+  const ax = v128.and(x, i64x2.splat(0x7fffffffffffffff));
+  const big = i64x2.gt_s(ax, i64x2.splat(0x3fd62e42ffffffff)); // hx > 0x3fd62e42
+  const tiny = i64x2.lt_s(ax, i64x2.splat(0x3e30000000000000)); // hx < 0x3e300000
+  const sign1 = v128.or(v128.and(x, i64x2.splat(<i64>0x8000000000000000)), f64x2.splat(1.0));
+  const kf = v128.and(sign1, big); // ±1 or 0
+  const hi = f64x2.sub(x, f64x2.mul(kf, f64x2.splat(LN2_HI)));
+  const lo = f64x2.mul(kf, f64x2.splat(LN2_LO));
+  const r = f64x2.sub(hi, lo);
+  const t = f64x2.mul(r, r);
+  let p = f64x2.add(f64x2.splat(P4), f64x2.mul(t, f64x2.splat(P5)));
+  p = f64x2.add(f64x2.splat(P3), f64x2.mul(t, p));
+  p = f64x2.add(f64x2.splat(P2), f64x2.mul(t, p));
+  p = f64x2.add(f64x2.splat(P1), f64x2.mul(t, p));
+  const c = f64x2.sub(r, f64x2.mul(t, p));
+  const q = f64x2.div(f64x2.mul(r, c), f64x2.sub(f64x2.splat(2.0), c));
+  const y = f64x2.sub(f64x2.splat(1), f64x2.sub(f64x2.sub(lo, q), hi));
+  const ki = i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(kf));
+  const e = f64x2.mul(y, i64x2.shl(i64x2.add(ki, i64x2.splat(0x3ff)), 52));
+  const e1 = v128.bitselect(f64x2.add(f64x2.splat(1), x), e, tiny);
+  return v128.bitselect(f64x2.splat(2.718281828459045), e1, f64x2.eq(x, f64x2.splat(1.0)));
+}
+
+/** Lane `lane` of expSmall2Lanes(x0, x1) (for tests). */
+export function expSmallLane(x0: f64, x1: f64, lane: i32): f64 {
+  const e = expSmall2Lanes(f64x2.replace_lane(f64x2.splat(x0), 1, x1));
+  return lane == 0 ? f64x2.extract_lane(e, 0) : f64x2.extract_lane(e, 1);
+}
+
+/** The ideal rule's LTP on two cells at byte offsets o0, o1 of g (both lanes the same if equal). */
+// @ts-ignore: decorator
+@inline function ltpPair(o0: usize, o1: usize, eta: f64, c: f64, wMin: f64, wMax: f64): void {
+  const g = gB;
+  const x = f64x2.promote_low_f32x4(v128.load32_lane(g + o1, v128.load32_zero(g + o0), 1));
+  const nx = f64x2.neg(x);
+  const ax = v128.and(nx, i64x2.splat(0x7fffffffffffffff));
+  let e: v128;
+  if (i64x2.all_true(i64x2.lt_s(ax, i64x2.splat(0x3ff0a2b200000000)))) e = expSmall2Lanes(nx);
+  else
+    e = f64x2.replace_lane(
+      f64x2.splat(expFdlibm(f64x2.extract_lane(nx, 0))), 1, expFdlibm(f64x2.extract_lane(nx, 1)),
+    );
+  // y = x + eta·(c·e − 1), clipped as `y < wMin ? wMin : y > wMax ? wMax : y`.
+  const y = f64x2.add(
+    x, f64x2.mul(f64x2.splat(eta), f64x2.sub(f64x2.mul(f64x2.splat(c), e), f64x2.splat(1))),
+  );
+  const lowV = f64x2.splat(wMin);
+  const highV = f64x2.splat(wMax);
+  const w = v128.bitselect(lowV, v128.bitselect(highV, y, f64x2.gt(y, highV)), f64x2.lt(y, lowV));
+  const w32 = f32x4.demote_f64x2_zero(w);
+  v128.store32_lane(g + o0, w32, 0);
+  v128.store32_lane(g + o1, w32, 1);
+}
+
+/**
  * The ideal rule on column k for the `count` active rows listed at idx: LTP
  * w + η(c·exp(−w) − 1) on active rows, LTD w − η elsewhere, clipped to [wMin, wMax], frozen cells
- * skipped. Returns the LTP count (LTD in `ltdCount`). Exactly IdealStdp.update.
+ * skipped. Returns the LTP count (LTD in `ltdCount`). Exactly IdealStdp.update: each cell sees the
+ * same operations (the LTP cells two at a time, see ltpPair), and cells do not interact.
  */
 export function stdpIdeal(k: i32, count: i32, eta: f64, c: f64, wMin: f64, wMax: f64): i32 {
   setFlags(count);
   const N = rowsB;
   const step = <usize>colsB;
+  const mask = maskB;
+  // LTP: the unfrozen active cells, in pairs (a last odd one paired with itself).
   let ltp = 0;
+  let pend: usize = 0;
+  for (let j = 0; j < count; j++) {
+    const cell = <usize>load<i32>(idxB + (<usize>j << 2)) * step + <usize>k;
+    if (load<u8>(mask + cell) != 0) continue;
+    if (ltp & 1) ltpPair(pend, cell << 2, eta, c, wMin, wMax);
+    else pend = cell << 2;
+    ltp++;
+  }
+  if (ltp & 1) ltpPair(pend, pend, eta, c, wMin, wMax);
+  // LTD: the other unfrozen cells.
   let ltd = 0;
   let j = <usize>k;
   for (let i = 0; i < N; i++, j += step) {
-    if (load<u8>(maskB + j) != 0) continue;
+    if ((load<u8>(mask + j) | load<u8>(flagsB + <usize>i)) != 0) continue;
     const p = gB + (j << 2);
-    const x = <f64>load<f32>(p);
-    let y: f64;
-    if (load<u8>(flagsB + <usize>i) != 0) {
-      y = x + eta * (c * expFdlibm(-x) - 1);
-      ltp++;
-    } else {
-      y = x - eta;
-      ltd++;
-    }
+    const y = <f64>load<f32>(p) - eta;
     store<f32>(p, <f32>(y < wMin ? wMin : y > wMax ? wMax : y));
+    ltd++;
   }
   ltdG = ltd;
   return ltp;
