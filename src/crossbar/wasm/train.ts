@@ -392,21 +392,42 @@ export function devicePulses(k: i32, count: i32, base: i32, frac: f64, logq: f64
   let ltd = 0;
   if (base == 0) {
     memory.fill(p, 0, <usize>N);
-    // Positions as float64, as in JS: a gap can exceed the i32 range when frac is tiny.
+    // Positions as float64, as in JS: a gap can exceed the i32 range when frac is tiny. The
+    // generator state in locals; fdlibm's log is Math.log (V8's), so no call to the host.
+    let s0 = load<i32>(rngB);
+    let s1 = load<i32>(rngB, 4);
+    let s2 = load<i32>(rngB, 8);
+    let s3 = load<i32>(rngB, 12);
     const n = <f64>N;
-    let x: f64 = frac > 0 ? Math.floor(hostLog((<f64>nextU32() + 0.5) * TWO_M32) / logq) : n;
+    let x: f64 = frac > 0 ? -1 : n; // the first draw is the cells before the first pulse
     while (x < n) {
+      const r = rotl<i32>(s1 * 5, 7) * 9;
+      const sh = s1 << 9;
+      const n2 = s2 ^ s0;
+      const n3 = s3 ^ s1;
+      s1 = s1 ^ n2;
+      s0 = s0 ^ n3;
+      s2 = n2 ^ sh;
+      s3 = rotl<i32>(n3, 11);
+      x += 1 + Math.floor(logFdlibm((<f64>(<u32>r) + 0.5) * TWO_M32) / logq);
+      if (!(x < n)) break;
       const i = <i32>x;
       if (load<u8>(maskB + <usize>i * step + <usize>k) == 0)
         store<i8>(p + <usize>i, load<u8>(flagsB + <usize>i) != 0 ? 1 : -1);
-      x += 1 + Math.floor(hostLog((<f64>nextU32() + 0.5) * TWO_M32) / logq);
     }
+    store<i32>(rngB, s0);
+    store<i32>(rngB, s1, 4);
+    store<i32>(rngB, s2, 8);
+    store<i32>(rngB, s3, 12);
+    // LTP: the unfrozen active cells; LTD: the other unfrozen cells.
+    let frozen = 0;
     let j = <usize>k;
-    for (let i = 0; i < N; i++, j += step) {
-      if (load<u8>(maskB + j) != 0) continue;
-      if (load<u8>(flagsB + <usize>i) != 0) ltp++;
-      else ltd++;
+    for (let i = 0; i < N; i++, j += step) frozen += <i32>(load<u8>(maskB + j) != 0);
+    for (let q = 0; q < count; q++) {
+      const i = <usize>load<i32>(idxB + (<usize>q << 2));
+      ltp += <i32>(load<u8>(maskB + i * step + <usize>k) == 0);
     }
+    ltd = N - frozen - ltp;
   } else {
     let j = <usize>k;
     for (let i = 0; i < N; i++, j += step) {
