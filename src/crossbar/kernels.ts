@@ -111,6 +111,10 @@ export interface TrainKernel {
   readonly pulses: Int8Array;
   /** Generator state used by devicePulses (Rng.exportState / importState). */
   readonly rng: Int32Array;
+  /** Each row's last input spike step (rows entries), read by activeRows. */
+  readonly last: Int32Array;
+  /** idx = the rows with last[i] > since, in increasing order; returns their count. */
+  activeRows(since: number): number;
   /** See ./wasm/train.ts. */
   spikeWinner(
     count: number,
@@ -201,7 +205,9 @@ interface WasmExports {
     flags: number,
     pulses: number,
     rng: number,
+    last: number,
   ): void;
+  activeRows(since: number): number;
   spikeWinner: TrainKernel['spikeWinner'];
   readSum(): number;
   stdpIdeal: TrainKernel['stdpIdeal'];
@@ -323,6 +329,7 @@ interface Layout {
   flags: number;
   pulses: number;
   rng: number;
+  last: number;
   device: {
     lo: number;
     span: number;
@@ -356,6 +363,7 @@ function layoutOf(rows: number, cols: number, withDevices: boolean): Layout {
   const flags = take(rows);
   const pulses = take(rows);
   const rng = take(16);
+  const last = take(rows * 4);
   let device: Layout['device'] = null;
   if (withDevices) {
     const pulsesCap = Math.max(rows, cols);
@@ -370,7 +378,7 @@ function layoutOf(rows: number, cols: number, withDevices: boolean): Layout {
       list: take((pulsesCap + 1) * 4),
     };
   }
-  return { g, v, out, idx, mask, u, bias, flags, pulses, rng, device, bytes: at };
+  return { g, v, out, idx, mask, u, bias, flags, pulses, rng, last, device, bytes: at };
 }
 
 /** A fixed-size memory and an instance on it, or null if the memory cannot be had. */
@@ -398,7 +406,20 @@ function bindTrain(
   wasm: { buffer: ArrayBuffer; fns: WasmExports },
 ): TrainKernel {
   const { buffer: buf, fns } = wasm;
-  fns.bindTrain(L.g, rows, cols, L.idx, L.out, L.u, L.bias, L.mask, L.flags, L.pulses, L.rng);
+  fns.bindTrain(
+    L.g,
+    rows,
+    cols,
+    L.idx,
+    L.out,
+    L.u,
+    L.bias,
+    L.mask,
+    L.flags,
+    L.pulses,
+    L.rng,
+    L.last,
+  );
   return {
     idx: new Int32Array(buf, L.idx, rows),
     bias: new Float64Array(buf, L.bias, cols),
@@ -406,6 +427,8 @@ function bindTrain(
     mask: new Uint8Array(buf, L.mask, rows * cols),
     pulses: new Int8Array(buf, L.pulses, rows),
     rng: new Int32Array(buf, L.rng, 4),
+    last: new Int32Array(buf, L.last, rows),
+    activeRows: fns.activeRows,
     spikeWinner: fns.spikeWinner,
     readSum: fns.readSum,
     stdpIdeal: fns.stdpIdeal,

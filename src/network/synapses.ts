@@ -7,7 +7,7 @@
  * - {@link DeviceSynapses}: conductances of a {@link Crossbar}, read through the offset mapping
  *   w = a + b·G with the nominal device bounds. Weight changes happen only as device pulses.
  */
-import { createReadKernels, type ReadKernels } from '../crossbar/kernels';
+import { createReadKernels, type ReadKernels, type TrainKernel } from '../crossbar/kernels';
 import type { Crossbar } from '../crossbar/crossbar';
 import { offsetCoefficients, createMapping, type WeightMapping } from '../crossbar/mapping';
 import { fail } from '../core/validate';
@@ -20,6 +20,11 @@ export interface Synapses {
   readonly outputs: number;
   /** Frozen (pruned) synapses, row-major inputs × outputs; frozen synapses never change. */
   readonly frozen: Uint8Array;
+  /**
+   * @internal The WebAssembly training kernels on this store's memory, or null (JS path). The
+   * network builds its active lists in `train.idx` directly, so no copy is needed.
+   */
+  readonly train: TrainKernel | null;
   /** out[k] = Σ over the `count` active inputs `idx` of w(i, k). */
   sumActive(idx: Int32Array, count: number, out: Float64Array): void;
   /**
@@ -66,6 +71,10 @@ export class IdealSynapses implements Synapses {
     this.frozen = this.kernels.train?.mask ?? new Uint8Array(inputs * outputs);
   }
 
+  get train(): TrainKernel | null {
+    return this.kernels.train;
+  }
+
   sumActive(idx: Int32Array, count: number, out: Float64Array): void {
     this.kernels.sumRows(idx, count, out);
   }
@@ -83,7 +92,7 @@ export class IdealSynapses implements Synapses {
       this.sumActive(idx, count, u);
       return softmaxDraw(u, bias, biasOffset, u01);
     }
-    tk.idx.set(count === idx.length ? idx : idx.subarray(0, count));
+    if (idx !== tk.idx) tk.idx.set(count === idx.length ? idx : idx.subarray(0, count));
     tk.bias.set(bias);
     return tk.spikeWinner(count, 0, 0, 0, 0, biasOffset, u01);
   }
@@ -134,6 +143,10 @@ export class DeviceSynapses implements Synapses {
     this.vRead = crossbar.config.read.voltage;
   }
 
+  get train(): TrainKernel | null {
+    return this.crossbar.kernels.train;
+  }
+
   sumActive(idx: Int32Array, count: number, out: Float64Array): void {
     this.crossbar.readSpikes(idx, count, out);
     const s = this.b / this.vRead;
@@ -155,7 +168,7 @@ export class DeviceSynapses implements Synapses {
       this.sumActive(idx, count, u);
       return softmaxDraw(u, bias, biasOffset, u01);
     }
-    tk.idx.set(count === idx.length ? idx : idx.subarray(0, count));
+    if (idx !== tk.idx) tk.idx.set(count === idx.length ? idx : idx.subarray(0, count));
     tk.bias.set(bias);
     const s = this.b / this.vRead;
     const winner = tk.spikeWinner(count, 1, this.a, s, this.vRead, biasOffset, u01);

@@ -33,6 +33,7 @@ let maskB: usize = 0;
 let flagsB: usize = 0;
 let pulsesB: usize = 0;
 let rngB: usize = 0;
+let lastB: usize = 0;
 /** Σ of the column currents of the last device read (the host's energy figure). */
 let readSumG: f64 = 0;
 /** LTD updates of the last stdp call (its LTP count is returned). */
@@ -41,11 +42,12 @@ let ltdG: i32 = 0;
 /**
  * Bind this instance to one matrix g (rows × cols f32) and its scratch: idx (i32 × rows), out
  * (f32 × cols), u and bias (f64 × cols), the frozen mask (u8 × rows·cols), flags (u8 × rows),
- * pulse counts (i8 × rows) and a generator state (4 × i32).
+ * pulse counts (i8 × rows), a generator state (4 × i32) and each row's last spike step
+ * (i32 × rows).
  */
 export function bindTrain(
   g: usize, rows: i32, cols: i32, idx: usize, out: usize, u: usize, bias: usize,
-  mask: usize, flags: usize, pulses: usize, rng: usize,
+  mask: usize, flags: usize, pulses: usize, rng: usize, last: usize,
 ): void {
   gB = g;
   rowsB = rows;
@@ -58,6 +60,21 @@ export function bindTrain(
   flagsB = flags;
   pulsesB = pulses;
   rngB = rng;
+  lastB = last;
+}
+
+/**
+ * The active rows of an output spike (WtaLayer.present): idx = the rows i, in increasing order,
+ * whose last spike step last[i] > since. Returns their count.
+ */
+export function activeRows(since: i32): i32 {
+  const N = rowsB;
+  let n: usize = 0;
+  for (let i = 0; i < N; i++) {
+    store<i32>(idxB + (n << 2), i);
+    n += <usize>(load<i32>(lastB + (<usize>i << 2)) > since);
+  }
+  return <i32>n;
 }
 
 /** The read sum of the last `spikeWinner` with a device read. */
