@@ -133,6 +133,8 @@ export interface TrainKernel {
   expFdlibm(x: number): number;
   /** Lane `lane` of the two-lane exp for |x0|, |x1| < 1.0397 used by stdpIdeal (for tests). */
   expSmallLane(x0: number, x1: number, lane: number): number;
+  /** Lane `lane` of the softmax's four-lane float32 exp (for tests; see exp32). */
+  exp32Lane(x0: number, x1: number, x2: number, x3: number, lane: number): number;
 }
 
 /**
@@ -215,6 +217,7 @@ interface WasmExports {
   ltdCount(): number;
   expFdlibm(x: number): number;
   expSmallLane(x0: number, x1: number, lane: number): number;
+  exp32Lane(x0: number, x1: number, x2: number, x3: number, lane: number): number;
   logFdlibm(x: number): number;
   encode(
     img: number,
@@ -355,10 +358,10 @@ function layoutOf(rows: number, cols: number, withDevices: boolean): Layout {
   };
   const g = take(n * 4);
   const v = take(rows * 4);
-  const out = take(cols * 4);
+  const out = take(Math.ceil(cols / 4) * 16); // whole blocks of four (the softmax's)
   const idx = take(rows * 4);
   const mask = take(n);
-  const u = take(cols * 8);
+  const u = take(Math.ceil(cols / 4) * 32);
   const bias = take(cols * 8);
   const flags = take(rows);
   const pulses = take(rows);
@@ -436,6 +439,7 @@ function bindTrain(
     ltdCount: fns.ltdCount,
     expFdlibm: fns.expFdlibm,
     expSmallLane: fns.expSmallLane,
+    exp32Lane: fns.exp32Lane,
   };
 }
 

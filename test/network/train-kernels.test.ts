@@ -11,7 +11,7 @@ import { createCrossbar, type EnergySink } from '../../src/crossbar/crossbar';
 import { isSimdAvailable, type EncoderKernel } from '../../src/crossbar/kernels';
 import { createPoissonEncoder } from '../../src/network/encoding';
 import { DeviceSynapses, IdealSynapses } from '../../src/network/synapses';
-import { softmaxDraw } from '../../src/network/softmax';
+import { exp32, softmaxDraw } from '../../src/network/softmax';
 import { DeviceStdp, IdealStdp, type UpdateCounts } from '../../src/learning/stdp';
 
 const skip = isSimdAvailable() ? false : 'WebAssembly SIMD is not available here';
@@ -109,6 +109,69 @@ test('the two-lane exp of the ideal STDP equals Math.exp bit for bit', { skip },
   }
 });
 
+test(
+  'the softmax float32 exp: WebAssembly lanes equal the JS reference, within 2.5e-7 of exp',
+  { skip },
+  () => {
+    const tk = new IdealSynapses(2, 2).kernels.train!;
+    const rng = createRng(14);
+    const f = Math.fround;
+    const edges = [
+      0,
+      -0,
+      -1e-30,
+      -0.5,
+      -1,
+      f(-0.34657359),
+      -10,
+      -86.99,
+      -87,
+      f(-87.00001),
+      -88,
+      -1e4,
+    ];
+    const special = [NaN, -Infinity];
+    for (const x of [...edges, ...special]) {
+      const want = exp32(f(x));
+      for (let lane = 0; lane < 4; lane++) {
+        const xs = [-1, -2, -3, -4];
+        xs[lane] = x;
+        const got = tk.exp32Lane(xs[0]!, xs[1]!, xs[2]!, xs[3]!, lane);
+        assert.ok(Object.is(got, want), `exp32(${x}) lane ${lane}: ${got} ≠ ${want}`);
+      }
+    }
+    assert.equal(exp32(0), 1);
+    assert.equal(exp32(-88), 0);
+    assert.equal(exp32(NaN), 0);
+    let worst = 0;
+    for (let j = 0; j < 200_000; j++) {
+      const x = f(-rng.float() * [1, 10, 87][j % 3]!);
+      const want = exp32(x);
+      const got = tk.exp32Lane(x, f(x / 2), f(x * 0.7), -5, 0);
+      if (!Object.is(got, want)) assert.fail(`exp32(${x}): ${got} ≠ ${want}`);
+      const exact = Math.exp(x);
+      if (exact > 1e-37) worst = Math.max(worst, Math.abs(got - exact) / exact);
+    }
+    assert.ok(worst < 2.5e-7, `relative error ${worst}`);
+    assert.ok(worst > 0);
+  },
+);
+
+/** softmaxDraw's block prefix sums for v (softmaxDraw leaves v in its u). */
+function blockPrefix(v: Float64Array): Float64Array {
+  const f = Math.fround;
+  const max = v.reduce((m, x) => (x > m ? x : m), -Infinity);
+  const nb = Math.ceil(v.length / 4);
+  const e = (i: number) => (i < v.length ? exp32(f(v[i]! - max)) : 0);
+  const P = new Float64Array(nb);
+  let sum = 0;
+  for (let j = 0; j < nb; j++) {
+    sum += f(f(e(4 * j) + e(4 * j + 1)) + f(e(4 * j + 2) + e(4 * j + 3)));
+    P[j] = sum;
+  }
+  return P;
+}
+
 // The reference reads through the same SIMD gather (sumActive): the JS gather accumulates in
 // float64 rather than float32, so its sums differ in the last bits (test/crossbar/kernels.test.ts).
 test(
@@ -159,6 +222,11 @@ test(
         const b = softmaxDraw(uJ, bias, offset, u01);
         assert.equal(a, b, `trial ${trial}`);
         winners.add(a);
+        // The kernel leaves the block prefix sums in u: the same float32 exps and sums.
+        const prefix = blockPrefix(uJ);
+        const tk = wasm.train!;
+        for (let j = 0; j < prefix.length; j++)
+          if (!Object.is(tk.u[j], prefix[j])) assert.fail(`trial ${trial}: prefix ${j}`);
       }
       assert.ok(winners.size > K / 2, `winners vary (${winners.size})`);
       assert.deepEqual(ledgers[0]!.events, ledgers[1]!.events);

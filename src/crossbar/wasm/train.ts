@@ -4,20 +4,17 @@
 // scratch vectors and binds them once (`bindTrain`); nothing is bounds-checked here.
 //
 // Every kernel computes exactly what its JS reference computes (src/network/softmax.ts,
-// src/learning/stdp.ts), with the same float64 operations in the same order, so training gives
-// bit-identical results on either path:
+// src/learning/stdp.ts), with the same float64 (and float32) operations in the same order, so
+// training gives bit-identical results on either path:
 // - `spikeWinner`: the gather of the active rows (./read.ts), the read transform of the weight
-//   store, the softmax over u_k − max with V8's own exp (fdlibm's, reproduced here: two lanes at
-//   a time for arguments in [−707, −1.04], which is nearly all of them, and scalar elsewhere),
-//   the sequential sum and the cumulative winner draw for a uniform the host drew;
+//   store, the softmax over u_k − max with a float32 exp four lanes at a time (emulated in JS
+//   with Math.fround), and the winner draw by block prefix sums for a uniform the host drew;
 // - `stdpIdeal`: the float STDP of one output's column;
 // - `devicePulses`: the device rule's pulse counts for one column, drawn from the host's
-//   `pulses` stream (xoshiro128** as Rng.uint32, logarithms through the host's Math.log).
+//   `pulses` stream (xoshiro128** as Rng.uint32, logarithms by fdlibm's log, which is V8's);
+// - `encode`: the Poisson encoding of one image;
+// - `activeRows`: the active list of an output spike.
 import { sumRows } from './read';
-
-// @ts-ignore: decorator
-@external("env", "log")
-declare function hostLog(x: f64): f64;
 
 const TWO_M32: f64 = 2.3283064365386963e-10; // 2^-32
 
@@ -145,40 +142,17 @@ export function expFdlibm(x: f64): f64 {
 }
 
 /**
- * fdlibm's exp for two arguments in [−707, −1.04] (its general branch, k = trunc(x/ln2 − 0.5)
- * in [−1021, −2]): the same operations in the same order, two lanes at a time.
- */
-// @ts-ignore: decorator
-@inline function exp2Lanes(x: v128): v128 {
-  const kf = f64x2.trunc(f64x2.add(f64x2.mul(f64x2.splat(INV_LN2), x), f64x2.splat(-0.5)));
-  const hi = f64x2.sub(x, f64x2.mul(kf, f64x2.splat(LN2_HI)));
-  const lo = f64x2.mul(kf, f64x2.splat(LN2_LO));
-  const r = f64x2.sub(hi, lo);
-  const t = f64x2.mul(r, r);
-  let p = f64x2.add(f64x2.splat(P4), f64x2.mul(t, f64x2.splat(P5)));
-  p = f64x2.add(f64x2.splat(P3), f64x2.mul(t, p));
-  p = f64x2.add(f64x2.splat(P2), f64x2.mul(t, p));
-  p = f64x2.add(f64x2.splat(P1), f64x2.mul(t, p));
-  const c = f64x2.sub(r, f64x2.mul(t, p));
-  const q = f64x2.div(f64x2.mul(r, c), f64x2.sub(f64x2.splat(2.0), c));
-  const y = f64x2.sub(f64x2.splat(1), f64x2.sub(f64x2.sub(lo, q), hi));
-  const ki = i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(kf));
-  const twopk = i64x2.shl(i64x2.add(ki, i64x2.splat(0x3ff)), 52);
-  return f64x2.mul(y, twopk);
-}
-
-/**
  * One output spike: u_k = read of the `count` active rows listed at idx (+ the weight store's
  * transform), plus bias[k] + biasOffset; then the winner of softmax(u) for the uniform `u01`.
  * `device` 0: u_k = Σ g (ideal weights). 1: o_k = (Σ g)·vr, u_k = a·count + s·o_k, and Σ o_k is
- * kept for `readSum`. Leaves the prefix sums of exp(u_k − max) in u. Exactly the JS reference
- * (softmaxDraw):
+ * kept for `readSum`. Exactly the JS reference (softmaxDraw):
  * - u_k two lanes at a time (the same float64 operations per element), and its max over two
  *   pairs of lanes: `pmax` is the reference's `if (v > max) max = v`, and the max of a set does
  *   not depend on the order (up to the sign of a zero max, which no u_k − max can tell apart);
- * - exp(u_k − max) and its sum in index order; the sum after each term is stored, so the
- *   reference's cumulative scan (the same additions in the same order) is a binary search here:
- *   the first k whose prefix sum exceeds u01 · Σ (the prefix sums never decrease).
+ * - exp32 of float32(u_k − max) four lanes at a time (blocks of four outputs), each block's
+ *   float32 sum and the blocks' float64 prefix sums in block order; then a binary search for
+ *   the first block whose prefix sum exceeds u01 · Σ (the prefix sums never decrease) and a
+ *   scan of that block. Leaves e_k in out and the prefix sums in u.
  */
 export function spikeWinner(
   count: i32, device: i32, a: f64, s: f64, vr: f64, biasOffset: f64, u01: f64,
@@ -187,6 +161,50 @@ export function spikeWinner(
   return device != 0
     ? softmax(count, true, a, s, vr, biasOffset, u01)
     : softmax(count, false, a, s, vr, biasOffset, u01);
+}
+
+// A float32 exp for x in [−87, 0] (the softmax's x = u_k − max; below −87 the draw takes 0):
+// n = x·log2 e rounded to nearest (ties to even), r = x − n·C1 − n·C2 (Cody–Waite), a degree-7 polynomial
+// 1 + r + r²·p(r) (Cephes' expf coefficients), times 2^n. Every step is one float32 operation,
+// the same in each lane and in the JS reference (src/network/softmax.ts, `exp32`).
+const L2E32: f32 = 1.44269504088896341;
+const C1_32: f32 = 0.693359375;
+const C2_32: f32 = -2.12194440e-4;
+const Q0: f32 = 1.9875691500e-4;
+const Q1: f32 = 1.3981999507e-3;
+const Q2: f32 = 8.3334519073e-3;
+const Q3: f32 = 4.1665795894e-2;
+const Q4: f32 = 1.6666665459e-1;
+const Q5: f32 = 5.0000001201e-1;
+const EXP32_MIN: f32 = -87.0;
+const MAGIC32: f32 = 12582912.0; // 1.5·2^23
+
+/** exp32 on four float32 lanes. */
+// @ts-ignore: decorator
+@inline function exp32x4(x: v128): v128 {
+  // n = round(x·log2 e) to nearest even, by adding 1.5·2^23: t's low mantissa bits are n.
+  const t = f32x4.add(f32x4.mul(x, f32x4.splat(L2E32)), f32x4.splat(MAGIC32));
+  const nf = f32x4.sub(t, f32x4.splat(MAGIC32));
+  let r = f32x4.sub(x, f32x4.mul(nf, f32x4.splat(C1_32)));
+  r = f32x4.sub(r, f32x4.mul(nf, f32x4.splat(C2_32)));
+  const z = f32x4.mul(r, r);
+  let p = f32x4.add(f32x4.mul(f32x4.splat(Q0), r), f32x4.splat(Q1));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(Q2));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(Q3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(Q4));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(Q5));
+  p = f32x4.add(f32x4.add(f32x4.mul(p, z), r), f32x4.splat(1));
+  const ok = f32x4.ge(x, f32x4.splat(EXP32_MIN)); // false for NaN too
+  const scale = i32x4.shl(i32x4.add(t, i32x4.splat(127 - 0x4b400000)), 23); // 2^n
+  return v128.and(f32x4.mul(p, scale), ok);
+}
+
+/** Lane `lane` of exp32x4 (for tests). */
+export function exp32Lane(x0: f32, x1: f32, x2: f32, x3: f32, lane: i32): f32 {
+  const e = exp32x4(f32x4(x0, x1, x2, x3));
+  const v = lane == 0 ? f32x4.extract_lane(e, 0) : lane == 1 ? f32x4.extract_lane(e, 1)
+    : lane == 2 ? f32x4.extract_lane(e, 2) : f32x4.extract_lane(e, 3);
+  return v;
 }
 
 /** spikeWinner after the gather, for an ideal (`device` false) or a device read. */
@@ -206,10 +224,16 @@ export function spikeWinner(
   const vrV = f64x2.splat(vr);
   let m0 = f64x2.splat(-Infinity);
   let m1 = m0;
+  let rsum: f64 = 0;
   let k = 0;
   for (; k < K2; k += 2) {
     let v = f64x2.promote_low_f32x4(v128.load64_zero(out + (<usize>k << 2)));
-    if (device) v = f64x2.add(baseV, f64x2.mul(sV, f64x2.mul(v, vrV)));
+    if (device) {
+      const o = f64x2.mul(v, vrV);
+      rsum += f64x2.extract_lane(o, 0);
+      rsum += f64x2.extract_lane(o, 1);
+      v = f64x2.add(baseV, f64x2.mul(sV, o));
+    }
     v = f64x2.add(f64x2.add(v, v128.load(bias + (<usize>k << 3))), bo);
     v128.store(u + (<usize>k << 3), v);
     if (k & 2) m1 = f64x2.pmax(m1, v);
@@ -221,54 +245,56 @@ export function spikeWinner(
   if (max1 > max) max = max1;
   for (; k < K; k++) {
     let v = <f64>load<f32>(out + (<usize>k << 2));
-    if (device) v = base + s * (v * vr);
+    if (device) {
+      const o = v * vr;
+      rsum += o;
+      v = base + s * o;
+    }
     v = v + load<f64>(bias + (<usize>k << 3)) + biasOffset;
     store<f64>(u + (<usize>k << 3), v);
     if (v > max) max = v;
   }
-  // exp(u_k − max), two at a time where both arguments are in the vector branch's range, and
-  // their prefix sums in index order (with the device read's sum, also in index order).
-  let sum: f64 = 0;
-  let rsum: f64 = 0;
-  const mx = f64x2.splat(max);
-  const lowV = f64x2.splat(-707.0);
-  const highV = f64x2.splat(-1.04);
-  for (k = 0; k < K2; k += 2) {
-    const p = u + (<usize>k << 3);
-    const x = f64x2.sub(v128.load(p), mx);
-    let e: v128;
-    if (i64x2.all_true(v128.and(f64x2.ge(x, lowV), f64x2.le(x, highV)))) e = exp2Lanes(x);
-    else
-      e = f64x2.replace_lane(
-        f64x2.splat(expFdlibm(f64x2.extract_lane(x, 0))), 1, expFdlibm(f64x2.extract_lane(x, 1)),
-      );
-    sum += f64x2.extract_lane(e, 0);
-    const s0 = sum;
-    sum += f64x2.extract_lane(e, 1);
-    v128.store(p, f64x2.replace_lane(f64x2.splat(s0), 1, sum));
-    if (device) {
-      const o = f64x2.mul(f64x2.promote_low_f32x4(v128.load64_zero(out + (<usize>k << 2))), vrV);
-      rsum += f64x2.extract_lane(o, 0);
-      rsum += f64x2.extract_lane(o, 1);
-    }
-  }
-  for (; k < K; k++) {
-    const p = u + (<usize>k << 3);
-    sum += expFdlibm(load<f64>(p) - max);
-    store<f64>(p, sum);
-    if (device) rsum += <f64>load<f32>(out + (<usize>k << 2)) * vr;
-  }
   if (device) readSumG = rsum;
-  // The first k with r < prefix[k] (K − 1 if none, e.g. for a NaN r).
+  // Pad to whole blocks of four (exp32(−∞) = 0).
+  const K4 = (K + 3) & ~3;
+  for (; k < K4; k++) store<f64>(u + (<usize>k << 3), -Infinity);
+  // Blocks of four: e = exp32(float32(u_k − max)) into out, the block's float32 sum
+  // (e0 + e1) + (e2 + e3), and the float64 prefix sums of the blocks in block order into u[j].
+  const mx = f64x2.splat(max);
+  let sum: f64 = 0;
+  const nb = K4 >> 2;
+  for (let j = 0; j < nb; j++) {
+    const p = u + (<usize>j << 5);
+    const lo = f32x4.demote_f64x2_zero(f64x2.sub(v128.load(p), mx));
+    const hi = f32x4.demote_f64x2_zero(f64x2.sub(v128.load(p, 16), mx));
+    const e = exp32x4(v128.shuffle<f32>(lo, hi, 0, 1, 4, 5));
+    v128.store(out + (<usize>j << 4), e);
+    const pairs = f32x4.add(e, v128.shuffle<f32>(e, e, 1, 0, 3, 2));
+    sum += <f64>(f32x4.extract_lane(pairs, 0) + f32x4.extract_lane(pairs, 2));
+    store<f64>(u + (<usize>j << 3), sum);
+  }
+  // The first block whose prefix sum exceeds r = u01·Σ, then the first element of it whose
+  // running float64 sum (from the previous prefix) exceeds r; failing that (rounding), the
+  // block's last element with e > 0. K − 1 if no block does (e.g. a NaN r).
   const r = u01 * sum;
   let lo = 0;
-  let hi = K;
+  let hi = nb;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (r < load<f64>(u + (<usize>mid << 3))) hi = mid;
     else lo = mid + 1;
   }
-  return lo < K ? lo : K - 1;
+  if (lo >= nb) return K - 1;
+  let acc: f64 = lo > 0 ? load<f64>(u + (<usize>(lo - 1) << 3)) : 0;
+  const first = lo << 2;
+  let lastPos = first;
+  for (let i = first; i < first + 4; i++) {
+    const e = load<f32>(out + (<usize>i << 2));
+    if (e > 0) lastPos = i;
+    acc += <f64>e;
+    if (r < acc) return i;
+  }
+  return lastPos;
 }
 
 /** flags[i] = 1 for the `count` rows listed at idx, 0 elsewhere. */
