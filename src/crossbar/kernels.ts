@@ -128,6 +128,11 @@ export interface TrainKernel {
   readSum(): number;
   stdpIdeal(k: number, count: number, eta: number, c: number, wMin: number, wMax: number): number;
   devicePulses(k: number, count: number, base: number, frac: number, logq: number): number;
+  /**
+   * devicePulses with base 0, then the column's pulses through the crossbar's pulse kernel
+   * (bound to this matrix; call between PulseKernel.enter and leave).
+   */
+  devicePulseColumn(k: number, count: number, frac: number, logq: number): number;
   ltdCount(): number;
   /** fdlibm's exp, as V8's Math.exp (for tests). */
   expFdlibm(x: number): number;
@@ -168,6 +173,14 @@ export interface PulseKernel {
     c2c: Rng,
     tally: PulseTally,
   ): void;
+  /**
+   * @internal Around a pulse kernel call made from WebAssembly (TrainKernel.devicePulseColumn):
+   * `enter` hands it the c2c stream's state, `leave` takes the state back and adds the call's
+   * tally, as `pulse` does around its own call.
+   */
+  enter(c2c: Rng): void;
+  /** @internal See enter. */
+  leave(c2c: Rng, tally: PulseTally): void;
 }
 
 /** The slice of the WebAssembly JS API used here (Node 20's types do not declare it). */
@@ -214,6 +227,7 @@ interface WasmExports {
   readSum(): number;
   stdpIdeal: TrainKernel['stdpIdeal'];
   devicePulses: TrainKernel['devicePulses'];
+  devicePulseColumn: TrainKernel['devicePulseColumn'];
   ltdCount(): number;
   expFdlibm(x: number): number;
   expSmallLane(x0: number, x1: number, lane: number): number;
@@ -436,6 +450,7 @@ function bindTrain(
     readSum: fns.readSum,
     stdpIdeal: fns.stdpIdeal,
     devicePulses: fns.devicePulses,
+    devicePulseColumn: fns.devicePulseColumn,
     ltdCount: fns.ltdCount,
     expFdlibm: fns.expFdlibm,
     expSmallLane: fns.expSmallLane,
@@ -703,8 +718,16 @@ class WasmPulseKernel implements PulseKernel {
         `a line of distinct cells inside the ${this.size} cells, at most ${this.pulses.length} long`,
       );
     this.pulses.set(count === pulses.length ? pulses : pulses.subarray(0, count));
-    if (this.noisy) c2c.exportState(this.rng);
+    this.enter(c2c);
     this.fns.pulse(start, stride, count, this.pulses.byteOffset);
+    this.leave(c2c, tally);
+  }
+
+  enter(c2c: Rng): void {
+    if (this.noisy) c2c.exportState(this.rng);
+  }
+
+  leave(c2c: Rng, tally: PulseTally): void {
     if (this.noisy) c2c.importState(this.rng);
     const t = this.tallyOut;
     tally.set += t[0]!;

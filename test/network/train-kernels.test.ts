@@ -13,6 +13,8 @@ import { createPoissonEncoder } from '../../src/network/encoding';
 import { DeviceSynapses, IdealSynapses } from '../../src/network/synapses';
 import { exp32, softmaxDraw } from '../../src/network/softmax';
 import { DeviceStdp, IdealStdp, type UpdateCounts } from '../../src/learning/stdp';
+import { defineDevice } from '../../src/device/config';
+import { PRESETS } from '../../src/device/presets';
 
 const skip = isSimdAvailable() ? false : 'WebAssembly SIMD is not available here';
 
@@ -318,54 +320,65 @@ test(
   },
 );
 
-test('the WebAssembly device STDP pulses equal DeviceStdp.update bit for bit', { skip }, () => {
-  const N = 29;
-  const K = 13;
-  const rng = createRng(9);
-  const ledgers = [sink(), sink()];
-  const make = (simd: boolean, i: number) =>
-    new DeviceSynapses(createCrossbar({ rows: N, cols: K, seed: 4, simd, ledger: ledgers[i] }));
-  const wasm = make(true, 0);
-  const js = make(false, 1);
-  for (let i = 0; i < N; i++)
-    for (let k = 0; k < K; k++) {
-      const w = rng.uniform(-1, 1);
-      wasm.setWeight(i, k, w);
-      js.setWeight(i, k, w);
-      if (rng.float() < 0.15) wasm.frozen[i * K + k] = js.frozen[i * K + k] = 1;
-    }
-  const ruleW = new DeviceStdp(wasm, createRng(2).stream('pulses'));
-  const streamJ = createRng(2).stream('pulses');
-  const ruleJ = new DeviceStdp(js, streamJ);
-  const cW: UpdateCounts = { ltp: 0, ltd: 0 };
-  const cJ: UpdateCounts = { ltp: 0, ltd: 0 };
-  const flags = new Uint8Array(N);
-  const etaDev = ruleW.etaDevice;
-  for (let trial = 0; trial < 300; trial++) {
-    const k = rng.int(K);
-    const count = rng.int(N + 1);
-    const idx = activeList(rng, N, count);
-    // base 0 (geometric gaps, including a tiny fraction), base 1–3, and the 127-pulse cap.
-    const eta = etaDev * [0.3, 1e-12, 0, 1.7, 3.2, 300][trial % 6]!;
-    ruleW.updateActive(k, idx, count, eta, cW);
-    for (let j = 0; j < count; j++) flags[idx[j]!] = 1;
-    ruleJ.update(k, flags, eta, cJ);
-    flags.fill(0);
-  }
-  assert.deepEqual(cW, cJ);
-  const gW = wasm.crossbar.g;
-  const gJ = js.crossbar.g;
-  assert.deepEqual(
-    new Uint32Array(gW.buffer, gW.byteOffset, N * K),
-    new Uint32Array(gJ.buffer, gJ.byteOffset, N * K),
+for (const [name, device] of [
+  ['the preset', PRESETS['cbram-subquantum']],
+  // Stuck cells send a column through the pulse kernel's general path.
+  ['stuck cells', defineDevice({ pStuckOff: 0.05, pStuckOn: 0.05 }, PRESETS['cbram-subquantum'])],
+] as const)
+  test(
+    `the WebAssembly device STDP pulses equal DeviceStdp.update bit for bit (${name})`,
+    { skip },
+    () => {
+      const N = 29;
+      const K = 13;
+      const rng = createRng(9);
+      const ledgers = [sink(), sink()];
+      const make = (simd: boolean, i: number) =>
+        new DeviceSynapses(
+          createCrossbar({ rows: N, cols: K, device, seed: 4, simd, ledger: ledgers[i] }),
+        );
+      const wasm = make(true, 0);
+      const js = make(false, 1);
+      for (let i = 0; i < N; i++)
+        for (let k = 0; k < K; k++) {
+          const w = rng.uniform(-1, 1);
+          wasm.setWeight(i, k, w);
+          js.setWeight(i, k, w);
+          if (rng.float() < 0.15) wasm.frozen[i * K + k] = js.frozen[i * K + k] = 1;
+        }
+      const ruleW = new DeviceStdp(wasm, createRng(2).stream('pulses'));
+      const streamJ = createRng(2).stream('pulses');
+      const ruleJ = new DeviceStdp(js, streamJ);
+      const cW: UpdateCounts = { ltp: 0, ltd: 0 };
+      const cJ: UpdateCounts = { ltp: 0, ltd: 0 };
+      const flags = new Uint8Array(N);
+      const etaDev = ruleW.etaDevice;
+      for (let trial = 0; trial < 300; trial++) {
+        const k = rng.int(K);
+        const count = rng.int(N + 1);
+        const idx = activeList(rng, N, count);
+        // base 0 (geometric gaps, including a tiny fraction), base 1–3, and the 127-pulse cap.
+        const eta = etaDev * [0.3, 1e-12, 0, 1.7, 3.2, 300][trial % 6]!;
+        ruleW.updateActive(k, idx, count, eta, cW);
+        for (let j = 0; j < count; j++) flags[idx[j]!] = 1;
+        ruleJ.update(k, flags, eta, cJ);
+        flags.fill(0);
+      }
+      assert.deepEqual(cW, cJ);
+      const gW = wasm.crossbar.g;
+      const gJ = js.crossbar.g;
+      assert.deepEqual(
+        new Uint32Array(gW.buffer, gW.byteOffset, N * K),
+        new Uint32Array(gJ.buffer, gJ.byteOffset, N * K),
+      );
+      assert.deepEqual(wasm.crossbar.counters, js.crossbar.counters);
+      assert.deepEqual(ledgers[0]!.events, ledgers[1]!.events);
+      // The pulse stream advanced identically.
+      const sW = (ruleW as unknown as { rng: Rng }).rng.getState();
+      assert.deepEqual(sW, streamJ.getState());
+      assert.ok(wasm.crossbar.counters.setPulses > 0 && wasm.crossbar.counters.resetPulses > 0);
+    },
   );
-  assert.deepEqual(wasm.crossbar.counters, js.crossbar.counters);
-  assert.deepEqual(ledgers[0]!.events, ledgers[1]!.events);
-  // The pulse stream advanced identically.
-  const sW = (ruleW as unknown as { rng: Rng }).rng.getState();
-  assert.deepEqual(sW, streamJ.getState());
-  assert.ok(wasm.crossbar.counters.setPulses > 0 && wasm.crossbar.counters.resetPulses > 0);
-});
 
 /** Pearson's chi-square of observed counts against expected probabilities. */
 function chiSquare(observed: Int32Array, p: Float64Array, n: number): number {

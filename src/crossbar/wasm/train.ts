@@ -15,6 +15,7 @@
 // - `encode`: the Poisson encoding of one image;
 // - `activeRows`: the active list of an output spike.
 import { sumRows } from './read';
+import { pulse, pulseQueue, pulseQueueAt, pulseStuckAt } from './pulse';
 
 const TWO_M32: f64 = 2.3283064365386963e-10; // 2^-32
 
@@ -490,6 +491,69 @@ export function devicePulses(k: i32, count: i32, base: i32, frac: f64, logq: f64
     }
   }
   ltdG = ltd;
+  return ltp;
+}
+
+/**
+ * devicePulses with base 0 (at most one pulse per cell), then the pulses themselves through the
+ * crossbar's pulse kernel (./pulse.ts, bound to this matrix): the pulsed cells are queued as they
+ * are drawn, so the kernel skips its scan of the line (`pulseQueue`); if one of them is stuck,
+ * the whole column goes through `pulse` instead. Exactly devicePulses then `pulse(k, cols, rows,
+ * pulses)`: the same pulse counts, draws, conductances, tally and generator states.
+ */
+export function devicePulseColumn(k: i32, count: i32, frac: f64, logq: f64): i32 {
+  setFlags(count);
+  const N = rowsB;
+  const step = <usize>colsB;
+  const p = pulsesB;
+  const list = pulseQueueAt();
+  const stuck = pulseStuckAt();
+  memory.fill(p, 0, <usize>N);
+  let s0 = load<i32>(rngB);
+  let s1 = load<i32>(rngB, 4);
+  let s2 = load<i32>(rngB, 8);
+  let s3 = load<i32>(rngB, 12);
+  const n = <f64>N;
+  let x: f64 = frac > 0 ? -1 : n;
+  let m: usize = 0;
+  let ups = 0;
+  let faults = 0;
+  while (x < n) {
+    const r = rotl<i32>(s1 * 5, 7) * 9;
+    const sh = s1 << 9;
+    const n2 = s2 ^ s0;
+    const n3 = s3 ^ s1;
+    s1 = s1 ^ n2;
+    s0 = s0 ^ n3;
+    s2 = n2 ^ sh;
+    s3 = rotl<i32>(n3, 11);
+    x += 1 + Math.floor(logFdlibm((<f64>(<u32>r) + 0.5) * TWO_M32) / logq);
+    if (!(x < n)) break;
+    const i = <i32>x;
+    const cell = <usize>i * step + <usize>k;
+    if (load<u8>(maskB + cell) != 0) continue;
+    const up = <i32>(load<u8>(flagsB + <usize>i) != 0);
+    store<i8>(p + <usize>i, <i8>(up + up - 1));
+    faults |= <i32>load<u8>(stuck + cell);
+    store<i32>(list + (m << 2), <i32>(cell << 1) | up);
+    m++;
+    ups += up;
+  }
+  store<i32>(rngB, s0);
+  store<i32>(rngB, s1, 4);
+  store<i32>(rngB, s2, 8);
+  store<i32>(rngB, s3, 12);
+  let frozen = 0;
+  let j = <usize>k;
+  for (let i = 0; i < N; i++, j += step) frozen += <i32>(load<u8>(maskB + j) != 0);
+  let ltp = 0;
+  for (let q = 0; q < count; q++) {
+    const i = <usize>load<i32>(idxB + (<usize>q << 2));
+    ltp += <i32>(load<u8>(maskB + i * step + <usize>k) == 0);
+  }
+  ltdG = N - frozen - ltp;
+  if (faults != 0) pulse(k, colsB, N, p);
+  else pulseQueue(<i32>m, ups);
   return ltp;
 }
 
