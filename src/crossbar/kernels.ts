@@ -101,8 +101,13 @@ export interface ReadKernels {
 export interface TrainKernel {
   /** Active row indices (rows entries): the input of spikeWinner, stdpIdeal, devicePulses. */
   readonly idx: Int32Array;
-  /** Biases b_k (cols entries), read by spikeWinner. */
+  /** Biases b_k (cols entries): scratch for spikeWinner's callers. */
   readonly bias: Float64Array;
+  /**
+   * Biases owned by the weight store's owner (a Trainer), cols entries in this memory, so that
+   * spikeWinner reads them in place (pass `ownBias.byteOffset`); nothing else writes them.
+   */
+  readonly ownBias: Float64Array;
   /** The prefix sums of exp(u_k − max) after spikeWinner (cols entries). */
   readonly u: Float64Array;
   /** Frozen cells, row-major (for a crossbar, its mask). */
@@ -115,7 +120,7 @@ export interface TrainKernel {
   readonly last: Int32Array;
   /** idx = the rows with last[i] > since, in increasing order; returns their count. */
   activeRows(since: number): number;
-  /** See ./wasm/train.ts. */
+  /** See ./wasm/train.ts; `biasAt` is the byte offset of the biases (bias or ownBias). */
   spikeWinner(
     count: number,
     device: number,
@@ -124,6 +129,7 @@ export interface TrainKernel {
     vr: number,
     biasOffset: number,
     u01: number,
+    biasAt: number,
   ): number;
   readSum(): number;
   stdpIdeal(k: number, count: number, eta: number, c: number, wMin: number, wMax: number): number;
@@ -343,6 +349,7 @@ interface Layout {
   mask: number;
   u: number;
   bias: number;
+  ownBias: number;
   flags: number;
   pulses: number;
   rng: number;
@@ -377,6 +384,7 @@ function layoutOf(rows: number, cols: number, withDevices: boolean): Layout {
   const mask = take(n);
   const u = take(Math.ceil(cols / 4) * 32);
   const bias = take(cols * 8);
+  const ownBias = take(cols * 8);
   const flags = take(rows);
   const pulses = take(rows);
   const rng = take(16);
@@ -395,7 +403,7 @@ function layoutOf(rows: number, cols: number, withDevices: boolean): Layout {
       list: take((pulsesCap + 1) * 4),
     };
   }
-  return { g, v, out, idx, mask, u, bias, flags, pulses, rng, last, device, bytes: at };
+  return { g, v, out, idx, mask, u, bias, ownBias, flags, pulses, rng, last, device, bytes: at };
 }
 
 /** A fixed-size memory and an instance on it, or null if the memory cannot be had. */
@@ -440,6 +448,7 @@ function bindTrain(
   return {
     idx: new Int32Array(buf, L.idx, rows),
     bias: new Float64Array(buf, L.bias, cols),
+    ownBias: new Float64Array(buf, L.ownBias, cols),
     u: new Float64Array(buf, L.u, cols),
     mask: new Uint8Array(buf, L.mask, rows * cols),
     pulses: new Int8Array(buf, L.pulses, rows),

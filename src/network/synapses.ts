@@ -48,6 +48,13 @@ export interface Synapses {
   setWeight(i: number, k: number, w: number): void;
 }
 
+/** Where spikeWinner reads `bias`: in place if it is the owner's biases, else copied to scratch. */
+function biasAt(tk: TrainKernel, bias: Float64Array): number {
+  if (bias === tk.ownBias) return bias.byteOffset;
+  tk.bias.set(bias);
+  return tk.bias.byteOffset;
+}
+
 /** Float weights, clipped to [wMin, wMax]. */
 export class IdealSynapses implements Synapses {
   readonly kind = 'ideal' as const;
@@ -93,8 +100,7 @@ export class IdealSynapses implements Synapses {
       return softmaxDraw(u, bias, biasOffset, u01);
     }
     if (idx !== tk.idx) tk.idx.set(count === idx.length ? idx : idx.subarray(0, count));
-    tk.bias.set(bias);
-    return tk.spikeWinner(count, 0, 0, 0, 0, biasOffset, u01);
+    return tk.spikeWinner(count, 0, 0, 0, 0, biasOffset, u01, biasAt(tk, bias));
   }
 
   weight(i: number, k: number): number {
@@ -169,9 +175,9 @@ export class DeviceSynapses implements Synapses {
       return softmaxDraw(u, bias, biasOffset, u01);
     }
     if (idx !== tk.idx) tk.idx.set(count === idx.length ? idx : idx.subarray(0, count));
-    tk.bias.set(bias);
     const s = this.b / this.vRead;
-    const winner = tk.spikeWinner(count, 1, this.a, s, this.vRead, biasOffset, u01);
+    const at = biasAt(tk, bias);
+    const winner = tk.spikeWinner(count, 1, this.a, s, this.vRead, biasOffset, u01, at);
     xbar.countSpikeRead(count, tk.readSum());
     return winner;
   }

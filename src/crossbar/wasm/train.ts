@@ -146,7 +146,8 @@ export function expFdlibm(x: f64): f64 {
  * One output spike: u_k = read of the `count` active rows listed at idx (+ the weight store's
  * transform), plus bias[k] + biasOffset; then the winner of softmax(u) for the uniform `u01`.
  * `device` 0: u_k = Σ g (ideal weights). 1: o_k = (Σ g)·vr, u_k = a·count + s·o_k, and Σ o_k is
- * kept for `readSum`. Exactly the JS reference (softmaxDraw):
+ * kept for `readSum`. The biases b_k are the f64 × cols at `bias` (the bound scratch, or the
+ * owner's biases). Exactly the JS reference (softmaxDraw):
  * - u_k two lanes at a time (the same float64 operations per element), and its max over two
  *   pairs of lanes: `pmax` is the reference's `if (v > max) max = v`, and the max of a set does
  *   not depend on the order (up to the sign of a zero max, which no u_k − max can tell apart);
@@ -156,12 +157,12 @@ export function expFdlibm(x: f64): f64 {
  *   scan of that block. Leaves e_k in out and the prefix sums in u.
  */
 export function spikeWinner(
-  count: i32, device: i32, a: f64, s: f64, vr: f64, biasOffset: f64, u01: f64,
+  count: i32, device: i32, a: f64, s: f64, vr: f64, biasOffset: f64, u01: f64, bias: usize,
 ): i32 {
   sumRows(gB, colsB, idxB, count, outB);
   return device != 0
-    ? softmax(count, true, a, s, vr, biasOffset, u01)
-    : softmax(count, false, a, s, vr, biasOffset, u01);
+    ? softmax(count, true, a, s, vr, biasOffset, u01, bias)
+    : softmax(count, false, a, s, vr, biasOffset, u01, bias);
 }
 
 // A float32 exp for x in [−87, 0] (the softmax's x = u_k − max; below −87 the draw takes 0):
@@ -211,11 +212,10 @@ export function exp32Lane(x0: f32, x1: f32, x2: f32, x3: f32, lane: i32): f32 {
 /** spikeWinner after the gather, for an ideal (`device` false) or a device read. */
 // @ts-ignore: decorator
 @inline function softmax(
-  count: i32, device: bool, a: f64, s: f64, vr: f64, biasOffset: f64, u01: f64,
+  count: i32, device: bool, a: f64, s: f64, vr: f64, biasOffset: f64, u01: f64, bias: usize,
 ): i32 {
   const K = colsB;
   const u = uB;
-  const bias = biasB;
   const out = outB;
   const K2 = K & ~1;
   const bo = f64x2.splat(biasOffset);
