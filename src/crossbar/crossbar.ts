@@ -219,7 +219,10 @@ export class Crossbar {
     return true;
   }
 
-  /** @internal After beginKernelPulse and the call: the c2c stream back, pulses and energy counted as pulseColumn does. */
+  /**
+   * @internal After beginKernelPulse and the call: takes the c2c stream back and counts the
+   * pulses and their energy as pulseColumn does.
+   */
   endKernelPulse(): void {
     this.pulser!.leave(this.c2c, this.tally);
     this.flushTally();
