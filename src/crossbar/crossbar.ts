@@ -227,6 +227,26 @@ export class Crossbar {
   }
 
   /**
+   * @internal Before a WebAssembly call that pulses cells of this crossbar through its pulse
+   * kernel (TrainKernel.devicePulseColumn): hands the kernel the c2c stream. false without the
+   * WebAssembly pulse kernel (then make no such call). Follow the call with endKernelPulse.
+   */
+  beginKernelPulse(): boolean {
+    if (this.pulser === null) return false;
+    this.pulser.enter(this.c2c);
+    return true;
+  }
+
+  /**
+   * @internal After beginKernelPulse and the call: takes the c2c stream back and counts the
+   * pulses and their energy as pulseColumn does.
+   */
+  endKernelPulse(): void {
+    this.pulser!.leave(this.c2c, this.tally);
+    this.flushTally();
+  }
+
+  /**
    * Pulse every cell of row `row`: `pulses[j]` SET (> 0) or RESET (< 0) pulses on cell (row, j).
    *
    * @example

@@ -108,9 +108,14 @@ export interface ReadKernels {
 export interface TrainKernel {
   /** Active row indices (rows entries): the input of spikeWinner, stdpIdeal, devicePulses. */
   readonly idx: Int32Array;
-  /** Biases b_k (cols entries), read by spikeWinner. */
+  /** Biases b_k (cols entries): scratch for spikeWinner's callers. */
   readonly bias: Float64Array;
-  /** exp(u_k − max) after spikeWinner (cols entries). */
+  /**
+   * Biases owned by the weight store's owner (a Trainer), cols entries in this memory, so that
+   * spikeWinner reads them in place (pass `ownBias.byteOffset`); nothing else writes them.
+   */
+  readonly ownBias: Float64Array;
+  /** The prefix sums of exp(u_k − max) after spikeWinner (cols entries). */
   readonly u: Float64Array;
   /** Frozen cells, row-major (for a crossbar, its mask). */
   readonly mask: Uint8Array;
@@ -118,7 +123,11 @@ export interface TrainKernel {
   readonly pulses: Int8Array;
   /** Generator state used by devicePulses (Rng.exportState / importState). */
   readonly rng: Int32Array;
-  /** See ./wasm/train.ts. */
+  /** Each row's last input spike step (rows entries), read by activeRows. */
+  readonly last: Int32Array;
+  /** idx = the rows with last[i] > since, in increasing order; returns their count. */
+  activeRows(since: number): number;
+  /** See ./wasm/train.ts; `biasAt` is the byte offset of the biases (bias or ownBias). */
   spikeWinner(
     count: number,
     device: number,
@@ -127,13 +136,23 @@ export interface TrainKernel {
     vr: number,
     biasOffset: number,
     u01: number,
+    biasAt: number,
   ): number;
   readSum(): number;
   stdpIdeal(k: number, count: number, eta: number, c: number, wMin: number, wMax: number): number;
   devicePulses(k: number, count: number, base: number, frac: number, logq: number): number;
+  /**
+   * devicePulses with base 0, then the column's pulses through the crossbar's pulse kernel
+   * (bound to this matrix; call between PulseKernel.enter and leave).
+   */
+  devicePulseColumn(k: number, count: number, frac: number, logq: number): number;
   ltdCount(): number;
   /** fdlibm's exp, as V8's Math.exp (for tests). */
   expFdlibm(x: number): number;
+  /** Lane `lane` of the two-lane exp for |x0|, |x1| < 1.0397 used by stdpIdeal (for tests). */
+  expSmallLane(x0: number, x1: number, lane: number): number;
+  /** Lane `lane` of the softmax's four-lane float32 exp (for tests; see exp32). */
+  exp32Lane(x0: number, x1: number, x2: number, x3: number, lane: number): number;
 }
 
 /**
@@ -167,6 +186,14 @@ export interface PulseKernel {
     c2c: Rng,
     tally: PulseTally,
   ): void;
+  /**
+   * @internal Around a pulse kernel call made from WebAssembly (TrainKernel.devicePulseColumn):
+   * `enter` hands it the c2c stream's state, `leave` takes the state back and adds the call's
+   * tally, as `pulse` does around its own call.
+   */
+  enter(c2c: Rng): void;
+  /** @internal See enter. */
+  leave(c2c: Rng, tally: PulseTally): void;
 }
 
 /** The slice of the WebAssembly JS API used here (Node 20's types do not declare it). */
@@ -206,13 +233,18 @@ interface WasmExports {
     flags: number,
     pulses: number,
     rng: number,
+    last: number,
   ): void;
+  activeRows(since: number): number;
   spikeWinner: TrainKernel['spikeWinner'];
   readSum(): number;
   stdpIdeal: TrainKernel['stdpIdeal'];
   devicePulses: TrainKernel['devicePulses'];
+  devicePulseColumn: TrainKernel['devicePulseColumn'];
   ltdCount(): number;
   expFdlibm(x: number): number;
+  expSmallLane(x0: number, x1: number, lane: number): number;
+  exp32Lane(x0: number, x1: number, x2: number, x3: number, lane: number): number;
   logFdlibm(x: number): number;
   encode(
     img: number,
@@ -333,9 +365,11 @@ interface Layout {
   mask: number;
   u: number;
   bias: number;
+  ownBias: number;
   flags: number;
   pulses: number;
   rng: number;
+  last: number;
   device: {
     lo: number;
     span: number;
@@ -361,14 +395,16 @@ function layoutOf(rows: number, cols: number, withDevices: boolean): Layout {
   };
   const g = take(n * 4);
   const v = take(rows * 4);
-  const out = take(cols * 4);
+  const out = take(Math.ceil(cols / 4) * 16); // whole blocks of four (the softmax's)
   const idx = take(rows * 4);
   const mask = take(n);
-  const u = take(cols * 8);
+  const u = take(Math.ceil(cols / 4) * 32);
   const bias = take(cols * 8);
+  const ownBias = take(cols * 8);
   const flags = take(rows);
   const pulses = take(rows);
   const rng = take(16);
+  const last = take(rows * 4);
   let device: Layout['device'] = null;
   if (withDevices) {
     const pulsesCap = Math.max(rows, cols);
@@ -383,7 +419,7 @@ function layoutOf(rows: number, cols: number, withDevices: boolean): Layout {
       list: take((pulsesCap + 1) * 4),
     };
   }
-  return { g, v, out, idx, mask, u, bias, flags, pulses, rng, device, bytes: at };
+  return { g, v, out, idx, mask, u, bias, ownBias, flags, pulses, rng, last, device, bytes: at };
 }
 
 /** A fixed-size memory and an instance on it, or null if the memory cannot be had. */
@@ -411,20 +447,39 @@ function bindTrain(
   wasm: { buffer: ArrayBuffer; fns: WasmExports },
 ): TrainKernel {
   const { buffer: buf, fns } = wasm;
-  fns.bindTrain(L.g, rows, cols, L.idx, L.out, L.u, L.bias, L.mask, L.flags, L.pulses, L.rng);
+  fns.bindTrain(
+    L.g,
+    rows,
+    cols,
+    L.idx,
+    L.out,
+    L.u,
+    L.bias,
+    L.mask,
+    L.flags,
+    L.pulses,
+    L.rng,
+    L.last,
+  );
   return {
     idx: new Int32Array(buf, L.idx, rows),
     bias: new Float64Array(buf, L.bias, cols),
+    ownBias: new Float64Array(buf, L.ownBias, cols),
     u: new Float64Array(buf, L.u, cols),
     mask: new Uint8Array(buf, L.mask, rows * cols),
     pulses: new Int8Array(buf, L.pulses, rows),
     rng: new Int32Array(buf, L.rng, 4),
+    last: new Int32Array(buf, L.last, rows),
+    activeRows: fns.activeRows,
     spikeWinner: fns.spikeWinner,
     readSum: fns.readSum,
     stdpIdeal: fns.stdpIdeal,
     devicePulses: fns.devicePulses,
+    devicePulseColumn: fns.devicePulseColumn,
     ltdCount: fns.ltdCount,
     expFdlibm: fns.expFdlibm,
+    expSmallLane: fns.expSmallLane,
+    exp32Lane: fns.exp32Lane,
   };
 }
 
@@ -693,8 +748,16 @@ class WasmPulseKernel implements PulseKernel {
         `a line of distinct cells inside the ${this.size} cells, at most ${this.pulses.length} long`,
       );
     this.pulses.set(count === pulses.length ? pulses : pulses.subarray(0, count));
-    if (this.noisy) c2c.exportState(this.rng);
+    this.enter(c2c);
     this.fns.pulse(start, stride, count, this.pulses.byteOffset);
+    this.leave(c2c, tally);
+  }
+
+  enter(c2c: Rng): void {
+    if (this.noisy) c2c.exportState(this.rng);
+  }
+
+  leave(c2c: Rng, tally: PulseTally): void {
     if (this.noisy) c2c.importState(this.rng);
     const t = this.tallyOut;
     tally.set += t[0]!;

@@ -75,7 +75,7 @@ export class IdealStdp implements LearningRule {
     const tk = this.syn.kernels.train;
     if (tk === null) return updateListed(this, this.flags, k, active, count, eta, counts);
     const { wMin, wMax } = this.syn;
-    tk.idx.set(count === active.length ? active : active.subarray(0, count));
+    if (active !== tk.idx) tk.idx.set(count === active.length ? active : active.subarray(0, count));
     counts.ltp += tk.stdpIdeal(k, count, eta, this.c, wMin, wMax);
     counts.ltd += tk.ltdCount();
   }
@@ -140,12 +140,21 @@ export class DeviceStdp implements LearningRule {
     const r = eta / this.etaDevice;
     const base = Math.floor(r);
     const frac = r - base;
-    tk.idx.set(count === active.length ? active : active.subarray(0, count));
+    if (active !== tk.idx) tk.idx.set(count === active.length ? active : active.subarray(0, count));
+    const xbar = this.syn.crossbar;
     this.rng.exportState(tk.rng);
-    // Any base above 127 pulses gives 127 (the cap), with the same draws.
-    const ltp = tk.devicePulses(k, count, Math.min(base, 255), frac, Math.log1p(-frac));
-    this.rng.importState(tk.rng);
-    this.syn.crossbar.pulseColumn(k, tk.pulses);
+    let ltp: number;
+    if (base === 0 && xbar.beginKernelPulse()) {
+      // At most one pulse per cell: drawn and applied in one WebAssembly call.
+      ltp = tk.devicePulseColumn(k, count, frac, Math.log1p(-frac));
+      this.rng.importState(tk.rng);
+      xbar.endKernelPulse();
+    } else {
+      // Any base above 127 pulses gives 127 (the cap), with the same draws.
+      ltp = tk.devicePulses(k, count, Math.min(base, 255), frac, Math.log1p(-frac));
+      this.rng.importState(tk.rng);
+      xbar.pulseColumn(k, tk.pulses);
+    }
     counts.ltp += ltp;
     counts.ltd += tk.ltdCount();
   }

@@ -166,7 +166,8 @@ export class Trainer implements SpikingModel {
       config.outputRate * config.dt,
       Math.round(config.window / config.dt),
     );
-    this.bias = new Float64Array(K);
+    // In the kernels' memory when there are kernels, so the draw reads it in place.
+    this.bias = this.synapses.train?.ownBias ?? new Float64Array(K);
     this.pruner =
       config.pruning && config.pruning.fraction > 0 ? new Pruner(config.pruning, K, N) : null;
     this.imagesPerEpoch =

@@ -7,7 +7,7 @@
  * - {@link DeviceSynapses}: conductances of a {@link Crossbar}, read through the offset mapping
  *   w = a + b·G with the nominal device bounds. Weight changes happen only as device pulses.
  */
-import { createReadKernels, type ReadKernels } from '../crossbar/kernels';
+import { createReadKernels, type ReadKernels, type TrainKernel } from '../crossbar/kernels';
 import { Crossbar } from '../crossbar/crossbar';
 import { offsetCoefficients, createMapping, type WeightMapping } from '../crossbar/mapping';
 import { checkBudget, checkInt, checkNumber, fail } from '../core/validate';
@@ -20,6 +20,11 @@ export interface Synapses {
   readonly outputs: number;
   /** Frozen (pruned) synapses, row-major inputs × outputs; frozen synapses never change. */
   readonly frozen: Uint8Array;
+  /**
+   * @internal The WebAssembly training kernels on this store's memory, or null (JS path). The
+   * network builds its active lists in `train.idx` directly, so no copy is needed.
+   */
+  readonly train: TrainKernel | null;
   /** out[k] = Σ over the `count` active inputs `idx` of w(i, k). */
   sumActive(idx: Int32Array, count: number, out: Float64Array): void;
   /**
@@ -41,6 +46,13 @@ export interface Synapses {
   weights(out?: Float32Array): Float32Array;
   /** Write weights directly (initialisation, pruning constants): an ideal program-and-verify. */
   setWeight(i: number, k: number, w: number): void;
+}
+
+/** Where spikeWinner reads `bias`: in place if it is the owner's biases, else copied to scratch. */
+function biasAt(tk: TrainKernel, bias: Float64Array): number {
+  if (bias === tk.ownBias) return bias.byteOffset;
+  tk.bias.set(bias);
+  return tk.bias.byteOffset;
 }
 
 /** Float weights, clipped to [wMin, wMax]. */
@@ -75,6 +87,10 @@ export class IdealSynapses implements Synapses {
     this.frozen = this.kernels.train?.mask ?? new Uint8Array(inputs * outputs);
   }
 
+  get train(): TrainKernel | null {
+    return this.kernels.train;
+  }
+
   sumActive(idx: Int32Array, count: number, out: Float64Array): void {
     this.kernels.sumRows(idx, count, out);
   }
@@ -92,9 +108,8 @@ export class IdealSynapses implements Synapses {
       this.sumActive(idx, count, u);
       return softmaxDraw(u, bias, biasOffset, u01);
     }
-    tk.idx.set(count === idx.length ? idx : idx.subarray(0, count));
-    tk.bias.set(bias);
-    return tk.spikeWinner(count, 0, 0, 0, 0, biasOffset, u01);
+    if (idx !== tk.idx) tk.idx.set(count === idx.length ? idx : idx.subarray(0, count));
+    return tk.spikeWinner(count, 0, 0, 0, 0, biasOffset, u01, biasAt(tk, bias));
   }
 
   weight(i: number, k: number): number {
@@ -148,6 +163,10 @@ export class DeviceSynapses implements Synapses {
     this.vRead = crossbar.config.read.voltage;
   }
 
+  get train(): TrainKernel | null {
+    return this.crossbar.kernels.train;
+  }
+
   sumActive(idx: Int32Array, count: number, out: Float64Array): void {
     this.crossbar.readSpikes(idx, count, out);
     const s = this.b / this.vRead;
@@ -169,10 +188,10 @@ export class DeviceSynapses implements Synapses {
       this.sumActive(idx, count, u);
       return softmaxDraw(u, bias, biasOffset, u01);
     }
-    tk.idx.set(count === idx.length ? idx : idx.subarray(0, count));
-    tk.bias.set(bias);
+    if (idx !== tk.idx) tk.idx.set(count === idx.length ? idx : idx.subarray(0, count));
     const s = this.b / this.vRead;
-    const winner = tk.spikeWinner(count, 1, this.a, s, this.vRead, biasOffset, u01);
+    const at = biasAt(tk, bias);
+    const winner = tk.spikeWinner(count, 1, this.a, s, this.vRead, biasOffset, u01, at);
     xbar.countSpikeRead(count, tk.readSum());
     return winner;
   }

@@ -58,7 +58,10 @@ export class WtaLayer {
     counts: Int32Array | null,
   ): number {
     const T = raster.steps;
-    const last = this.last;
+    // With WebAssembly, the steps and the active list live in the kernels' memory (no copies).
+    const tk = syn.train;
+    const last = tk !== null ? tk.last : this.last;
+    const active = tk !== null ? tk.idx : this.active;
     last.fill(-(1 << 30));
     const { start, inputs } = raster;
     const win = this.window;
@@ -73,13 +76,14 @@ export class WtaLayer {
       }
       let n = 0;
       const since = t - win;
-      for (let i = 0; i < N; i++) if (last[i]! > since) this.active[n++] = i;
+      if (tk !== null) n = tk.activeRows(since);
+      else for (let i = 0; i < N; i++) if (last[i]! > since) active[n++] = i;
       // The stream draws nothing else between here and the winner, so drawing the uniform
       // first gives the same winners as drawing it after the exps.
-      const winner = syn.drawWinner(this.active, n, bias, biasOffset, rng.float(), u);
+      const winner = syn.drawWinner(active, n, bias, biasOffset, rng.float(), u);
       spikes++;
       if (counts !== null) counts[winner]++;
-      if (onSpike !== null) onSpike(winner, this.active, n, t);
+      if (onSpike !== null) onSpike(winner, active, n, t);
       t += 1 + Math.floor(Math.log(rng.floatOpen()) / this.logqOut);
     }
     return spikes;

@@ -40,11 +40,38 @@ export function spikeCountMaturity(threshold: number): MaturityCriterion {
   return { isMature: (_n, spikes) => spikes >= threshold };
 }
 
+/** Bits of a float32, ordered as the floats are (−0 as +0). */
+const keyBits = new Uint32Array(1);
+const keyFloat = new Float32Array(keyBits.buffer);
+
+/**
+ * The inputs in order of weight, ties by index: each (weight, index) packed into one integer key
+ * below 2^53 (the weight's order-preserving 32 bits, then 21 bits of index), sorted natively
+ * (much faster than a comparator at 397 inputs). Longer columns use the comparator.
+ */
+function weightOrder(weights: Float32Array): Int32Array {
+  const n = weights.length;
+  if (n > 1 << 21) {
+    const order = Int32Array.from(weights, (_, i) => i);
+    return order.sort((a, b) => weights[a]! - weights[b]! || a - b);
+  }
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    keyFloat[0] = weights[i]! + 0; // −0 + 0 = +0
+    const b = keyBits[0]!;
+    const ordered = b & 0x80000000 ? ~b >>> 0 : (b | 0x80000000) >>> 0;
+    keys[i] = ordered * 2097152 + i;
+  }
+  keys.sort();
+  const order = new Int32Array(n);
+  for (let j = 0; j < n; j++) order[j] = keys[j]! % 2097152;
+  return order;
+}
+
 /** Freeze the `count` smallest weights (ties by input index). Already-frozen entries arrive as +Infinity. */
 export const smallestWeights: PruneSelector = {
   select(weights, count) {
-    const order = Int32Array.from(weights, (_, i) => i);
-    order.sort((a, b) => weights[a]! - weights[b]! || a - b);
+    const order = weightOrder(weights);
     let n = 0;
     while (n < count && n < order.length && Number.isFinite(weights[order[n]!]!)) n++;
     return order.slice(0, n);

@@ -11,8 +11,10 @@ import { createCrossbar, type EnergySink } from '../../src/crossbar/crossbar';
 import { isSimdAvailable, type EncoderKernel } from '../../src/crossbar/kernels';
 import { createPoissonEncoder } from '../../src/network/encoding';
 import { DeviceSynapses, IdealSynapses } from '../../src/network/synapses';
-import { softmaxDraw } from '../../src/network/softmax';
+import { exp32, softmaxDraw } from '../../src/network/softmax';
 import { DeviceStdp, IdealStdp, type UpdateCounts } from '../../src/learning/stdp';
+import { defineDevice } from '../../src/device/config';
+import { PRESETS } from '../../src/device/presets';
 
 const skip = isSimdAvailable() ? false : 'WebAssembly SIMD is not available here';
 
@@ -73,6 +75,105 @@ test('fdlibm exp in WebAssembly equals Math.exp bit for bit', { skip }, () => {
   }
 });
 
+test('the two-lane exp of the ideal STDP equals Math.exp bit for bit', { skip }, () => {
+  const tk = new IdealSynapses(2, 2).kernels.train!;
+  const rng = createRng(13);
+  const edges = [
+    0,
+    -0,
+    1,
+    -1,
+    1e-10,
+    -1e-10,
+    2 ** -28,
+    -(2 ** -28),
+    2 ** -29,
+    0.3465735902799726,
+    0.34657359027997264,
+    -0.3465735902799726,
+    -0.34657359027997264,
+    1.0397207708399179,
+    -1.0397207708399179,
+    0.5,
+    -0.75,
+  ];
+  for (const x0 of edges)
+    for (const x1 of edges) {
+      assert.ok(Object.is(tk.expSmallLane(x0, x1, 0), Math.exp(x0)), `exp(${x0}) beside ${x1}`);
+      assert.ok(Object.is(tk.expSmallLane(x0, x1, 1), Math.exp(x1)), `exp(${x1}) beside ${x0}`);
+    }
+  for (let j = 0; j < 200_000; j++) {
+    const x = rng.uniform(-1.0397, 1.0397) * (j % 7 === 0 ? 1e-6 : 1);
+    const y = rng.uniform(-1.0397, 1.0397);
+    const got = tk.expSmallLane(x, y, j & 1);
+    const want = Math.exp(j & 1 ? y : x);
+    if (got !== want) assert.fail(`exp(${j & 1 ? y : x}): ${got} ≠ ${want}`);
+  }
+});
+
+test(
+  'the softmax float32 exp: WebAssembly lanes equal the JS reference, within 2.5e-7 of exp',
+  { skip },
+  () => {
+    const tk = new IdealSynapses(2, 2).kernels.train!;
+    const rng = createRng(14);
+    const f = Math.fround;
+    const edges = [
+      0,
+      -0,
+      -1e-30,
+      -0.5,
+      -1,
+      f(-0.34657359),
+      -10,
+      -86.99,
+      -87,
+      f(-87.00001),
+      -88,
+      -1e4,
+    ];
+    const special = [NaN, -Infinity];
+    for (const x of [...edges, ...special]) {
+      const want = exp32(f(x));
+      for (let lane = 0; lane < 4; lane++) {
+        const xs = [-1, -2, -3, -4];
+        xs[lane] = x;
+        const got = tk.exp32Lane(xs[0]!, xs[1]!, xs[2]!, xs[3]!, lane);
+        assert.ok(Object.is(got, want), `exp32(${x}) lane ${lane}: ${got} ≠ ${want}`);
+      }
+    }
+    assert.equal(exp32(0), 1);
+    assert.equal(exp32(-88), 0);
+    assert.equal(exp32(NaN), 0);
+    let worst = 0;
+    for (let j = 0; j < 200_000; j++) {
+      const x = f(-rng.float() * [1, 10, 87][j % 3]!);
+      const want = exp32(x);
+      const got = tk.exp32Lane(x, f(x / 2), f(x * 0.7), -5, 0);
+      if (!Object.is(got, want)) assert.fail(`exp32(${x}): ${got} ≠ ${want}`);
+      const exact = Math.exp(x);
+      if (exact > 1e-37) worst = Math.max(worst, Math.abs(got - exact) / exact);
+    }
+    assert.ok(worst < 2.5e-7, `relative error ${worst}`);
+    assert.ok(worst > 0);
+  },
+);
+
+/** softmaxDraw's block prefix sums for v (softmaxDraw leaves v in its u). */
+function blockPrefix(v: Float64Array): Float64Array {
+  const f = Math.fround;
+  const max = v.reduce((m, x) => (x > m ? x : m), -Infinity);
+  const nb = Math.ceil(v.length / 4);
+  const e = (i: number) => (i < v.length ? exp32(f(v[i]! - max)) : 0);
+  const P = new Float64Array(nb);
+  let sum = 0;
+  for (let j = 0; j < nb; j++) {
+    sum += f(f(e(4 * j) + e(4 * j + 1)) + f(e(4 * j + 2) + e(4 * j + 3)));
+    P[j] = sum;
+  }
+  return P;
+}
+
 // The reference reads through the same SIMD gather (sumActive): the JS gather accumulates in
 // float64 rather than float32, so its sums differ in the last bits (test/crossbar/kernels.test.ts).
 test(
@@ -123,6 +224,11 @@ test(
         const b = softmaxDraw(uJ, bias, offset, u01);
         assert.equal(a, b, `trial ${trial}`);
         winners.add(a);
+        // The kernel leaves the block prefix sums in u: the same float32 exps and sums.
+        const prefix = blockPrefix(uJ);
+        const tk = wasm.train!;
+        for (let j = 0; j < prefix.length; j++)
+          if (!Object.is(tk.u[j], prefix[j])) assert.fail(`trial ${trial}: prefix ${j}`);
       }
       assert.ok(winners.size > K / 2, `winners vary (${winners.size})`);
       assert.deepEqual(ledgers[0]!.events, ledgers[1]!.events);
@@ -162,54 +268,117 @@ test('the WebAssembly ideal STDP update equals IdealStdp.update bit for bit', { 
   );
 });
 
-test('the WebAssembly device STDP pulses equal DeviceStdp.update bit for bit', { skip }, () => {
-  const N = 29;
-  const K = 13;
-  const rng = createRng(9);
-  const ledgers = [sink(), sink()];
-  const make = (simd: boolean, i: number) =>
-    new DeviceSynapses(createCrossbar({ rows: N, cols: K, seed: 4, simd, ledger: ledgers[i] }));
-  const wasm = make(true, 0);
-  const js = make(false, 1);
-  for (let i = 0; i < N; i++)
-    for (let k = 0; k < K; k++) {
-      const w = rng.uniform(-1, 1);
-      wasm.setWeight(i, k, w);
-      js.setWeight(i, k, w);
-      if (rng.float() < 0.15) wasm.frozen[i * K + k] = js.frozen[i * K + k] = 1;
+test(
+  'the WebAssembly ideal STDP update equals IdealStdp.update at exp branch edges',
+  { skip },
+  () => {
+    // exp(−w) two lanes at a time covers fdlibm's k = 0, k = ±1 and tiny branches, V8's
+    // exp(1) = Math.E (w = −1, the lower clip), and falls back to scalar beyond |w| = 1.0397.
+    const edges = [
+      -1,
+      1,
+      0,
+      -0,
+      1e-10,
+      -1e-10,
+      2 ** -29,
+      0.3465735902799726,
+      0.34657359027997264,
+      -0.3465735902799726,
+      1.0397207708399179,
+      -1.0397207708399179,
+      1.04,
+      -1.04,
+      0.5,
+      -0.75,
+      3,
+    ];
+    const N = edges.length;
+    const K = 3;
+    const wasm = new IdealSynapses(N, K, -4, 4);
+    const js = new IdealSynapses(N, K, -4, 4, false);
+    const cW: UpdateCounts = { ltp: 0, ltd: 0 };
+    const cJ: UpdateCounts = { ltp: 0, ltd: 0 };
+    const rng = createRng(21);
+    for (let trial = 0; trial < 50; trial++) {
+      for (let i = 0; i < N; i++)
+        for (let k = 0; k < K; k++) wasm.w[i * K + k] = js.w[i * K + k] = edges[(i + trial) % N]!;
+      const count = 1 + rng.int(N);
+      const idx = activeList(rng, N, count);
+      const flags = new Uint8Array(N);
+      for (let j = 0; j < count; j++) flags[idx[j]!] = 1;
+      const k = trial % K;
+      new IdealStdp(wasm, Math.E).updateActive(k, idx, count, 0.01, cW);
+      new IdealStdp(js, Math.E).update(k, flags, 0.01, cJ);
+      assert.deepEqual(
+        new Uint32Array(wasm.w.buffer, wasm.w.byteOffset, N * K),
+        new Uint32Array(js.w.buffer, js.w.byteOffset, N * K),
+        `trial ${trial}`,
+      );
     }
-  const ruleW = new DeviceStdp(wasm, createRng(2).stream('pulses'));
-  const streamJ = createRng(2).stream('pulses');
-  const ruleJ = new DeviceStdp(js, streamJ);
-  const cW: UpdateCounts = { ltp: 0, ltd: 0 };
-  const cJ: UpdateCounts = { ltp: 0, ltd: 0 };
-  const flags = new Uint8Array(N);
-  const etaDev = ruleW.etaDevice;
-  for (let trial = 0; trial < 300; trial++) {
-    const k = rng.int(K);
-    const count = rng.int(N + 1);
-    const idx = activeList(rng, N, count);
-    // base 0 (geometric gaps, including a tiny fraction), base 1–3, and the 127-pulse cap.
-    const eta = etaDev * [0.3, 1e-12, 0, 1.7, 3.2, 300][trial % 6]!;
-    ruleW.updateActive(k, idx, count, eta, cW);
-    for (let j = 0; j < count; j++) flags[idx[j]!] = 1;
-    ruleJ.update(k, flags, eta, cJ);
-    flags.fill(0);
-  }
-  assert.deepEqual(cW, cJ);
-  const gW = wasm.crossbar.g;
-  const gJ = js.crossbar.g;
-  assert.deepEqual(
-    new Uint32Array(gW.buffer, gW.byteOffset, N * K),
-    new Uint32Array(gJ.buffer, gJ.byteOffset, N * K),
+    assert.deepEqual(cW, cJ);
+  },
+);
+
+for (const [name, device] of [
+  ['the preset', PRESETS['cbram-subquantum']],
+  // Stuck cells send a column through the pulse kernel's general path.
+  ['stuck cells', defineDevice({ pStuckOff: 0.05, pStuckOn: 0.05 }, PRESETS['cbram-subquantum'])],
+] as const)
+  test(
+    `the WebAssembly device STDP pulses equal DeviceStdp.update bit for bit (${name})`,
+    { skip },
+    () => {
+      const N = 29;
+      const K = 13;
+      const rng = createRng(9);
+      const ledgers = [sink(), sink()];
+      const make = (simd: boolean, i: number) =>
+        new DeviceSynapses(
+          createCrossbar({ rows: N, cols: K, device, seed: 4, simd, ledger: ledgers[i] }),
+        );
+      const wasm = make(true, 0);
+      const js = make(false, 1);
+      for (let i = 0; i < N; i++)
+        for (let k = 0; k < K; k++) {
+          const w = rng.uniform(-1, 1);
+          wasm.setWeight(i, k, w);
+          js.setWeight(i, k, w);
+          if (rng.float() < 0.15) wasm.frozen[i * K + k] = js.frozen[i * K + k] = 1;
+        }
+      const ruleW = new DeviceStdp(wasm, createRng(2).stream('pulses'));
+      const streamJ = createRng(2).stream('pulses');
+      const ruleJ = new DeviceStdp(js, streamJ);
+      const cW: UpdateCounts = { ltp: 0, ltd: 0 };
+      const cJ: UpdateCounts = { ltp: 0, ltd: 0 };
+      const flags = new Uint8Array(N);
+      const etaDev = ruleW.etaDevice;
+      for (let trial = 0; trial < 300; trial++) {
+        const k = rng.int(K);
+        const count = rng.int(N + 1);
+        const idx = activeList(rng, N, count);
+        // base 0 (geometric gaps, including a tiny fraction), base 1–3, and the 127-pulse cap.
+        const eta = etaDev * [0.3, 1e-12, 0, 1.7, 3.2, 300][trial % 6]!;
+        ruleW.updateActive(k, idx, count, eta, cW);
+        for (let j = 0; j < count; j++) flags[idx[j]!] = 1;
+        ruleJ.update(k, flags, eta, cJ);
+        flags.fill(0);
+      }
+      assert.deepEqual(cW, cJ);
+      const gW = wasm.crossbar.g;
+      const gJ = js.crossbar.g;
+      assert.deepEqual(
+        new Uint32Array(gW.buffer, gW.byteOffset, N * K),
+        new Uint32Array(gJ.buffer, gJ.byteOffset, N * K),
+      );
+      assert.deepEqual(wasm.crossbar.counters, js.crossbar.counters);
+      assert.deepEqual(ledgers[0]!.events, ledgers[1]!.events);
+      // The pulse stream advanced identically.
+      const sW = (ruleW as unknown as { rng: Rng }).rng.getState();
+      assert.deepEqual(sW, streamJ.getState());
+      assert.ok(wasm.crossbar.counters.setPulses > 0 && wasm.crossbar.counters.resetPulses > 0);
+    },
   );
-  assert.deepEqual(wasm.crossbar.counters, js.crossbar.counters);
-  assert.deepEqual(ledgers[0]!.events, ledgers[1]!.events);
-  // The pulse stream advanced identically.
-  const sW = (ruleW as unknown as { rng: Rng }).rng.getState();
-  assert.deepEqual(sW, streamJ.getState());
-  assert.ok(wasm.crossbar.counters.setPulses > 0 && wasm.crossbar.counters.resetPulses > 0);
-});
 
 /** Pearson's chi-square of observed counts against expected probabilities. */
 function chiSquare(observed: Int32Array, p: Float64Array, n: number): number {

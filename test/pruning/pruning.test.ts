@@ -1,3 +1,4 @@
+import { createRng } from '../../src/core/rng';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { IdealSynapses } from '../../src/network/synapses';
@@ -9,6 +10,23 @@ import {
   spikeCountMaturity,
 } from '../../src/pruning';
 import { assertCbramError } from '../helpers';
+
+test('smallestWeights orders as a comparator sort would: ties by index, −0 = +0, +Infinity last', () => {
+  const rng = createRng(31);
+  for (let trial = 0; trial < 200; trial++) {
+    const n = 1 + rng.int(500);
+    const levels = [-1, -0, 0, 1e-30, -1e-30, 0.5, -0.5, 1, Infinity, 3.4e38, -3.4e38];
+    const w = Float32Array.from({ length: n }, () =>
+      trial % 2 ? levels[rng.int(levels.length)]! : rng.uniform(-1, 1),
+    );
+    const want = Int32Array.from(w, (_, i) => i).sort((a, b) => w[a]! - w[b]! || a - b);
+    let finite = 0;
+    while (finite < n && Number.isFinite(w[want[finite]!]!)) finite++;
+    const count = rng.int(n + 1);
+    const got = smallestWeights.select(w, count);
+    assert.deepEqual([...got], [...want.subarray(0, Math.min(count, finite))], `trial ${trial}`);
+  }
+});
 
 test('smallestWeights picks the smallest, skipping frozen (+Infinity) entries', () => {
   const w = Float32Array.of(0.5, -1, Infinity, -0.2, -0.9);

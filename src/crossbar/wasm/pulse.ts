@@ -239,6 +239,47 @@ export function pulse(start: i32, stride: i32, count: i32, pulses: usize): void 
   store<f64>(TALLY, gResetG, 24);
 }
 
+/** The queue's address (for ./train.ts's devicePulseColumn). */
+export function pulseQueueAt(): usize {
+  return listP;
+}
+
+/** The stuck-cell codes' address (for ./train.ts's devicePulseColumn). */
+export function pulseStuckAt(): usize {
+  return stuckP;
+}
+
+/**
+ * `pulse` for a line whose pulsed cells are already queued (m entries of cell index << 1 | up,
+ * `ups` of them SET, in line order) and are all unfrozen, working and take one pulse each: the
+ * same normals, updates and tally as `pulse` gives such a line, since `pulse` too applies them
+ * cell by cell in line order, drawing the normals and adding the tally sums in that order.
+ */
+export function pulseQueue(m: i32, ups: i32): void {
+  const noisy = sigmaG > 0;
+  if (noisy) {
+    r0 = load<i32>(RNG_STATE);
+    r1 = load<i32>(RNG_STATE, 4);
+    r2 = load<i32>(RNG_STATE, 8);
+    r3 = load<i32>(RNG_STATE, 12);
+  }
+  nSetG = ups;
+  nResetG = m - ups;
+  gSetG = 0;
+  gResetG = 0;
+  update(<usize>m, noisy);
+  if (noisy) {
+    store<i32>(RNG_STATE, r0);
+    store<i32>(RNG_STATE, r1, 4);
+    store<i32>(RNG_STATE, r2, 8);
+    store<i32>(RNG_STATE, r3, 12);
+  }
+  store<f64>(TALLY, <f64>nSetG);
+  store<f64>(TALLY, <f64>nResetG, 8);
+  store<f64>(TALLY, gSetG, 16);
+  store<f64>(TALLY, gResetG, 24);
+}
+
 /**
  * Line positions k (cell cellG) to `pairs` (k + an even count) while they form pairs of unfrozen,
  * working cells with one pulse each, through the dense loops (finishing out of line the pairs

@@ -4,20 +4,18 @@
 // scratch vectors and binds them once (`bindTrain`); nothing is bounds-checked here.
 //
 // Every kernel computes exactly what its JS reference computes (src/network/softmax.ts,
-// src/learning/stdp.ts), with the same float64 operations in the same order, so training gives
-// bit-identical results on either path:
+// src/learning/stdp.ts), with the same float64 (and float32) operations in the same order, so
+// training gives bit-identical results on either path:
 // - `spikeWinner`: the gather of the active rows (./read.ts), the read transform of the weight
-//   store, the softmax over u_k − max with V8's own exp (fdlibm's, reproduced here: two lanes at
-//   a time for arguments in [−707, −1.04], which is nearly all of them, and scalar elsewhere),
-//   the sequential sum and the cumulative winner draw for a uniform the host drew;
+//   store, the softmax over u_k − max with a float32 exp four lanes at a time (emulated in JS
+//   with Math.fround), and the winner draw by block prefix sums for a uniform the host drew;
 // - `stdpIdeal`: the float STDP of one output's column;
 // - `devicePulses`: the device rule's pulse counts for one column, drawn from the host's
-//   `pulses` stream (xoshiro128** as Rng.uint32, logarithms through the host's Math.log).
+//   `pulses` stream (xoshiro128** as Rng.uint32, logarithms by fdlibm's log, which is V8's);
+// - `encode`: the Poisson encoding of one image;
+// - `activeRows`: the active list of an output spike.
 import { sumRows } from './read';
-
-// @ts-ignore: decorator
-@external("env", "log")
-declare function hostLog(x: f64): f64;
+import { pulse, pulseQueue, pulseQueueAt, pulseStuckAt } from './pulse';
 
 const TWO_M32: f64 = 2.3283064365386963e-10; // 2^-32
 
@@ -33,6 +31,7 @@ let maskB: usize = 0;
 let flagsB: usize = 0;
 let pulsesB: usize = 0;
 let rngB: usize = 0;
+let lastB: usize = 0;
 /** Σ of the column currents of the last device read (the host's energy figure). */
 let readSumG: f64 = 0;
 /** LTD updates of the last stdp call (its LTP count is returned). */
@@ -41,11 +40,12 @@ let ltdG: i32 = 0;
 /**
  * Bind this instance to one matrix g (rows × cols f32) and its scratch: idx (i32 × rows), out
  * (f32 × cols), u and bias (f64 × cols), the frozen mask (u8 × rows·cols), flags (u8 × rows),
- * pulse counts (i8 × rows) and a generator state (4 × i32).
+ * pulse counts (i8 × rows), a generator state (4 × i32) and each row's last spike step
+ * (i32 × rows).
  */
 export function bindTrain(
   g: usize, rows: i32, cols: i32, idx: usize, out: usize, u: usize, bias: usize,
-  mask: usize, flags: usize, pulses: usize, rng: usize,
+  mask: usize, flags: usize, pulses: usize, rng: usize, last: usize,
 ): void {
   gB = g;
   rowsB = rows;
@@ -58,6 +58,21 @@ export function bindTrain(
   flagsB = flags;
   pulsesB = pulses;
   rngB = rng;
+  lastB = last;
+}
+
+/**
+ * The active rows of an output spike (WtaLayer.present): idx = the rows i, in increasing order,
+ * whose last spike step last[i] > since. Returns their count.
+ */
+export function activeRows(since: i32): i32 {
+  const N = rowsB;
+  let n: usize = 0;
+  for (let i = 0; i < N; i++) {
+    store<i32>(idxB + (n << 2), i);
+    n += <usize>(load<i32>(lastB + (<usize>i << 2)) > since);
+  }
+  return <i32>n;
 }
 
 /** The read sum of the last `spikeWinner` with a device read. */
@@ -128,12 +143,181 @@ export function expFdlibm(x: f64): f64 {
 }
 
 /**
- * fdlibm's exp for two arguments in [−707, −1.04] (its general branch, k = trunc(x/ln2 − 0.5)
- * in [−1021, −2]): the same operations in the same order, two lanes at a time.
+ * One output spike: u_k = read of the `count` active rows listed at idx (+ the weight store's
+ * transform), plus bias[k] + biasOffset; then the winner of softmax(u) for the uniform `u01`.
+ * `device` 0: u_k = Σ g (ideal weights). 1: o_k = (Σ g)·vr, u_k = a·count + s·o_k, and Σ o_k is
+ * kept for `readSum`. The biases b_k are the f64 × cols at `bias` (the bound scratch, or the
+ * owner's biases). Exactly the JS reference (softmaxDraw):
+ * - u_k two lanes at a time (the same float64 operations per element), and its max over two
+ *   pairs of lanes: `pmax` is the reference's `if (v > max) max = v`, and the max of a set does
+ *   not depend on the order (up to the sign of a zero max, which no u_k − max can tell apart);
+ * - exp32 of float32(u_k − max) four lanes at a time (blocks of four outputs), each block's
+ *   float32 sum and the blocks' float64 prefix sums in block order; then a binary search for
+ *   the first block whose prefix sum exceeds u01 · Σ (the prefix sums never decrease) and a
+ *   scan of that block. Leaves e_k in out and the prefix sums in u.
+ */
+export function spikeWinner(
+  count: i32, device: i32, a: f64, s: f64, vr: f64, biasOffset: f64, u01: f64, bias: usize,
+): i32 {
+  sumRows(gB, colsB, idxB, count, outB);
+  return device != 0
+    ? softmax(count, true, a, s, vr, biasOffset, u01, bias)
+    : softmax(count, false, a, s, vr, biasOffset, u01, bias);
+}
+
+// A float32 exp for x in [−87, 0] (the softmax's x = u_k − max; below −87 the draw takes 0):
+// n = x·log2 e rounded to nearest (ties to even), r = x − n·C1 − n·C2 (Cody–Waite), a degree-7 polynomial
+// 1 + r + r²·p(r) (Cephes' expf coefficients), times 2^n. Every step is one float32 operation,
+// the same in each lane and in the JS reference (src/network/softmax.ts, `exp32`).
+const L2E32: f32 = 1.44269504088896341;
+const C1_32: f32 = 0.693359375;
+const C2_32: f32 = -2.12194440e-4;
+const Q0: f32 = 1.9875691500e-4;
+const Q1: f32 = 1.3981999507e-3;
+const Q2: f32 = 8.3334519073e-3;
+const Q3: f32 = 4.1665795894e-2;
+const Q4: f32 = 1.6666665459e-1;
+const Q5: f32 = 5.0000001201e-1;
+const EXP32_MIN: f32 = -87.0;
+const MAGIC32: f32 = 12582912.0; // 1.5·2^23
+
+/** exp32 on four float32 lanes. */
+// @ts-ignore: decorator
+@inline function exp32x4(x: v128): v128 {
+  // n = round(x·log2 e) to nearest even, by adding 1.5·2^23: t's low mantissa bits are n.
+  const t = f32x4.add(f32x4.mul(x, f32x4.splat(L2E32)), f32x4.splat(MAGIC32));
+  const nf = f32x4.sub(t, f32x4.splat(MAGIC32));
+  let r = f32x4.sub(x, f32x4.mul(nf, f32x4.splat(C1_32)));
+  r = f32x4.sub(r, f32x4.mul(nf, f32x4.splat(C2_32)));
+  const z = f32x4.mul(r, r);
+  let p = f32x4.add(f32x4.mul(f32x4.splat(Q0), r), f32x4.splat(Q1));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(Q2));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(Q3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(Q4));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(Q5));
+  p = f32x4.add(f32x4.add(f32x4.mul(p, z), r), f32x4.splat(1));
+  const ok = f32x4.ge(x, f32x4.splat(EXP32_MIN)); // false for NaN too
+  const scale = i32x4.shl(i32x4.add(t, i32x4.splat(127 - 0x4b400000)), 23); // 2^n
+  return v128.and(f32x4.mul(p, scale), ok);
+}
+
+/** Lane `lane` of exp32x4 (for tests). */
+export function exp32Lane(x0: f32, x1: f32, x2: f32, x3: f32, lane: i32): f32 {
+  const e = exp32x4(f32x4(x0, x1, x2, x3));
+  const v = lane == 0 ? f32x4.extract_lane(e, 0) : lane == 1 ? f32x4.extract_lane(e, 1)
+    : lane == 2 ? f32x4.extract_lane(e, 2) : f32x4.extract_lane(e, 3);
+  return v;
+}
+
+/** spikeWinner after the gather, for an ideal (`device` false) or a device read. */
+// @ts-ignore: decorator
+@inline function softmax(
+  count: i32, device: bool, a: f64, s: f64, vr: f64, biasOffset: f64, u01: f64, bias: usize,
+): i32 {
+  const K = colsB;
+  const u = uB;
+  const out = outB;
+  const K2 = K & ~1;
+  const bo = f64x2.splat(biasOffset);
+  const base = a * <f64>count;
+  const baseV = f64x2.splat(base);
+  const sV = f64x2.splat(s);
+  const vrV = f64x2.splat(vr);
+  let m0 = f64x2.splat(-Infinity);
+  let m1 = m0;
+  let rsum: f64 = 0;
+  let k = 0;
+  for (; k < K2; k += 2) {
+    let v = f64x2.promote_low_f32x4(v128.load64_zero(out + (<usize>k << 2)));
+    if (device) {
+      const o = f64x2.mul(v, vrV);
+      rsum += f64x2.extract_lane(o, 0);
+      rsum += f64x2.extract_lane(o, 1);
+      v = f64x2.add(baseV, f64x2.mul(sV, o));
+    }
+    v = f64x2.add(f64x2.add(v, v128.load(bias + (<usize>k << 3))), bo);
+    v128.store(u + (<usize>k << 3), v);
+    if (k & 2) m1 = f64x2.pmax(m1, v);
+    else m0 = f64x2.pmax(m0, v);
+  }
+  m0 = f64x2.pmax(m0, m1);
+  let max = f64x2.extract_lane(m0, 0);
+  const max1 = f64x2.extract_lane(m0, 1);
+  if (max1 > max) max = max1;
+  for (; k < K; k++) {
+    let v = <f64>load<f32>(out + (<usize>k << 2));
+    if (device) {
+      const o = v * vr;
+      rsum += o;
+      v = base + s * o;
+    }
+    v = v + load<f64>(bias + (<usize>k << 3)) + biasOffset;
+    store<f64>(u + (<usize>k << 3), v);
+    if (v > max) max = v;
+  }
+  if (device) readSumG = rsum;
+  // Pad to whole blocks of four (exp32(−∞) = 0).
+  const K4 = (K + 3) & ~3;
+  for (; k < K4; k++) store<f64>(u + (<usize>k << 3), -Infinity);
+  // Blocks of four: e = exp32(float32(u_k − max)) into out, the block's float32 sum
+  // (e0 + e1) + (e2 + e3), and the float64 prefix sums of the blocks in block order into u[j].
+  const mx = f64x2.splat(max);
+  let sum: f64 = 0;
+  const nb = K4 >> 2;
+  for (let j = 0; j < nb; j++) {
+    const p = u + (<usize>j << 5);
+    const lo = f32x4.demote_f64x2_zero(f64x2.sub(v128.load(p), mx));
+    const hi = f32x4.demote_f64x2_zero(f64x2.sub(v128.load(p, 16), mx));
+    const e = exp32x4(v128.shuffle<f32>(lo, hi, 0, 1, 4, 5));
+    v128.store(out + (<usize>j << 4), e);
+    const pairs = f32x4.add(e, v128.shuffle<f32>(e, e, 1, 0, 3, 2));
+    sum += <f64>(f32x4.extract_lane(pairs, 0) + f32x4.extract_lane(pairs, 2));
+    store<f64>(u + (<usize>j << 3), sum);
+  }
+  // The first block whose prefix sum exceeds r = u01·Σ, then the first element of it whose
+  // running float64 sum (from the previous prefix) exceeds r; failing that (rounding), the
+  // block's last element with e > 0. K − 1 if no block does (e.g. a NaN r).
+  const r = u01 * sum;
+  let lo = 0;
+  let hi = nb;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (r < load<f64>(u + (<usize>mid << 3))) hi = mid;
+    else lo = mid + 1;
+  }
+  if (lo >= nb) return K - 1;
+  let acc: f64 = lo > 0 ? load<f64>(u + (<usize>(lo - 1) << 3)) : 0;
+  const first = lo << 2;
+  let lastPos = first;
+  for (let i = first; i < first + 4; i++) {
+    const e = load<f32>(out + (<usize>i << 2));
+    if (e > 0) lastPos = i;
+    acc += <f64>e;
+    if (r < acc) return i;
+  }
+  return lastPos;
+}
+
+/** flags[i] = 1 for the `count` rows listed at idx, 0 elsewhere. */
+function setFlags(count: i32): void {
+  memory.fill(flagsB, 0, <usize>rowsB);
+  for (let j = 0; j < count; j++) store<u8>(flagsB + <usize>load<i32>(idxB + (<usize>j << 2)), 1);
+}
+
+/**
+ * fdlibm's exp for two arguments of magnitude below 1.0397 (hx < 0x3ff0a2b2: its k = 0, k = ±1
+ * and tiny branches, and V8's exp(1) = Math.E), two lanes at a time. The k = ±1 branch is the
+ * general reduction with k = ±1 (x ∓ LN2_HI is x − k·LN2_HI, ±LN2_LO is k·LN2_LO, exactly);
+ * k = 0 is it with k = 0: hi = x, lo = 0, and 1 − ((0 − q) − x) with q = (x·c)/(2 − c) is
+ * fdlibm's 1 − ((x·c)/(c − 2) − x), since x·c/(c − 2) = −q exactly; the scaling by 2^0 is exact.
  */
 // @ts-ignore: decorator
-@inline function exp2Lanes(x: v128): v128 {
-  const kf = f64x2.trunc(f64x2.add(f64x2.mul(f64x2.splat(INV_LN2), x), f64x2.splat(-0.5)));
+@inline function expSmall2Lanes(x: v128): v128 {
+  const ax = v128.and(x, i64x2.splat(0x7fffffffffffffff));
+  const big = i64x2.gt_s(ax, i64x2.splat(0x3fd62e42ffffffff)); // hx > 0x3fd62e42
+  const tiny = i64x2.lt_s(ax, i64x2.splat(0x3e30000000000000)); // hx < 0x3e300000
+  const sign1 = v128.or(v128.and(x, i64x2.splat(<i64>0x8000000000000000)), f64x2.splat(1.0));
+  const kf = v128.and(sign1, big); // ±1 or 0
   const hi = f64x2.sub(x, f64x2.mul(kf, f64x2.splat(LN2_HI)));
   const lo = f64x2.mul(kf, f64x2.splat(LN2_LO));
   const r = f64x2.sub(hi, lo);
@@ -146,110 +330,73 @@ export function expFdlibm(x: f64): f64 {
   const q = f64x2.div(f64x2.mul(r, c), f64x2.sub(f64x2.splat(2.0), c));
   const y = f64x2.sub(f64x2.splat(1), f64x2.sub(f64x2.sub(lo, q), hi));
   const ki = i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(kf));
-  const twopk = i64x2.shl(i64x2.add(ki, i64x2.splat(0x3ff)), 52);
-  return f64x2.mul(y, twopk);
+  const e = f64x2.mul(y, i64x2.shl(i64x2.add(ki, i64x2.splat(0x3ff)), 52));
+  const e1 = v128.bitselect(f64x2.add(f64x2.splat(1), x), e, tiny);
+  return v128.bitselect(f64x2.splat(2.718281828459045), e1, f64x2.eq(x, f64x2.splat(1.0)));
 }
 
-/**
- * One output spike: u_k = read of the `count` active rows listed at idx (+ the weight store's
- * transform), plus bias[k] + biasOffset; then the winner of softmax(u) for the uniform `u01`.
- * `device` 0: u_k = Σ g (ideal weights). 1: o_k = (Σ g)·vr, u_k = a·count + s·o_k, and Σ o_k is
- * kept for `readSum`. Leaves exp(u_k − max) in u. Exactly the JS reference (softmaxDraw).
- */
-export function spikeWinner(
-  count: i32, device: i32, a: f64, s: f64, vr: f64, biasOffset: f64, u01: f64,
-): i32 {
-  const K = colsB;
-  sumRows(gB, K, idxB, count, outB);
-  const u = uB;
-  const bias = biasB;
-  const out = outB;
-  let max = -Infinity;
-  if (device != 0) {
-    const base = a * <f64>count;
-    let sum: f64 = 0;
-    for (let k = 0; k < K; k++) {
-      const o = <f64>load<f32>(out + (<usize>k << 2)) * vr;
-      sum += o;
-      const v = base + s * o + load<f64>(bias + (<usize>k << 3)) + biasOffset;
-      store<f64>(u + (<usize>k << 3), v);
-      if (v > max) max = v;
-    }
-    readSumG = sum;
-  } else {
-    for (let k = 0; k < K; k++) {
-      const v = <f64>load<f32>(out + (<usize>k << 2)) + load<f64>(bias + (<usize>k << 3)) + biasOffset;
-      store<f64>(u + (<usize>k << 3), v);
-      if (v > max) max = v;
-    }
-  }
-  // exp(u_k − max), two at a time where both arguments are in the vector branch's range, and
-  // their sum in index order.
-  let sum: f64 = 0;
-  const mx = f64x2.splat(max);
-  const lowV = f64x2.splat(-707.0);
-  const highV = f64x2.splat(-1.04);
-  const K2 = K & ~1;
-  let k = 0;
-  for (; k < K2; k += 2) {
-    const p = u + (<usize>k << 3);
-    const x = f64x2.sub(v128.load(p), mx);
-    let e: v128;
-    if (i64x2.all_true(v128.and(f64x2.ge(x, lowV), f64x2.le(x, highV)))) e = exp2Lanes(x);
-    else
-      e = f64x2.replace_lane(
-        f64x2.splat(expFdlibm(f64x2.extract_lane(x, 0))), 1, expFdlibm(f64x2.extract_lane(x, 1)),
-      );
-    v128.store(p, e);
-    sum += f64x2.extract_lane(e, 0);
-    sum += f64x2.extract_lane(e, 1);
-  }
-  for (; k < K; k++) {
-    const p = u + (<usize>k << 3);
-    const e = expFdlibm(load<f64>(p) - max);
-    store<f64>(p, e);
-    sum += e;
-  }
-  const r = u01 * sum;
-  let acc: f64 = 0;
-  for (k = 0; k < K; k++) {
-    acc += load<f64>(u + (<usize>k << 3));
-    if (r < acc) return k;
-  }
-  return K - 1;
+/** Lane `lane` of expSmall2Lanes(x0, x1) (for tests). */
+export function expSmallLane(x0: f64, x1: f64, lane: i32): f64 {
+  const e = expSmall2Lanes(f64x2.replace_lane(f64x2.splat(x0), 1, x1));
+  return lane == 0 ? f64x2.extract_lane(e, 0) : f64x2.extract_lane(e, 1);
 }
 
-/** flags[i] = 1 for the `count` rows listed at idx, 0 elsewhere. */
-function setFlags(count: i32): void {
-  memory.fill(flagsB, 0, <usize>rowsB);
-  for (let j = 0; j < count; j++) store<u8>(flagsB + <usize>load<i32>(idxB + (<usize>j << 2)), 1);
+/** The ideal rule's LTP on two cells at byte offsets o0, o1 of g (both lanes the same if equal). */
+// @ts-ignore: decorator
+@inline function ltpPair(o0: usize, o1: usize, eta: f64, c: f64, wMin: f64, wMax: f64): void {
+  const g = gB;
+  const x = f64x2.promote_low_f32x4(v128.load32_lane(g + o1, v128.load32_zero(g + o0), 1));
+  const nx = f64x2.neg(x);
+  const ax = v128.and(nx, i64x2.splat(0x7fffffffffffffff));
+  let e: v128;
+  if (i64x2.all_true(i64x2.lt_s(ax, i64x2.splat(0x3ff0a2b200000000)))) e = expSmall2Lanes(nx);
+  else
+    e = f64x2.replace_lane(
+      f64x2.splat(expFdlibm(f64x2.extract_lane(nx, 0))), 1, expFdlibm(f64x2.extract_lane(nx, 1)),
+    );
+  // y = x + eta·(c·e − 1), clipped as `y < wMin ? wMin : y > wMax ? wMax : y`.
+  const y = f64x2.add(
+    x, f64x2.mul(f64x2.splat(eta), f64x2.sub(f64x2.mul(f64x2.splat(c), e), f64x2.splat(1))),
+  );
+  const lowV = f64x2.splat(wMin);
+  const highV = f64x2.splat(wMax);
+  const w = v128.bitselect(lowV, v128.bitselect(highV, y, f64x2.gt(y, highV)), f64x2.lt(y, lowV));
+  const w32 = f32x4.demote_f64x2_zero(w);
+  v128.store32_lane(g + o0, w32, 0);
+  v128.store32_lane(g + o1, w32, 1);
 }
 
 /**
  * The ideal rule on column k for the `count` active rows listed at idx: LTP
  * w + η(c·exp(−w) − 1) on active rows, LTD w − η elsewhere, clipped to [wMin, wMax], frozen cells
- * skipped. Returns the LTP count (LTD in `ltdCount`). Exactly IdealStdp.update.
+ * skipped. Returns the LTP count (LTD in `ltdCount`). Exactly IdealStdp.update: each cell sees the
+ * same operations (the LTP cells two at a time, see ltpPair), and cells do not interact.
  */
 export function stdpIdeal(k: i32, count: i32, eta: f64, c: f64, wMin: f64, wMax: f64): i32 {
   setFlags(count);
   const N = rowsB;
   const step = <usize>colsB;
+  const mask = maskB;
+  // LTP: the unfrozen active cells, in pairs (a last odd one paired with itself).
   let ltp = 0;
+  let pend: usize = 0;
+  for (let j = 0; j < count; j++) {
+    const cell = <usize>load<i32>(idxB + (<usize>j << 2)) * step + <usize>k;
+    if (load<u8>(mask + cell) != 0) continue;
+    if (ltp & 1) ltpPair(pend, cell << 2, eta, c, wMin, wMax);
+    else pend = cell << 2;
+    ltp++;
+  }
+  if (ltp & 1) ltpPair(pend, pend, eta, c, wMin, wMax);
+  // LTD: the other unfrozen cells.
   let ltd = 0;
   let j = <usize>k;
   for (let i = 0; i < N; i++, j += step) {
-    if (load<u8>(maskB + j) != 0) continue;
+    if ((load<u8>(mask + j) | load<u8>(flagsB + <usize>i)) != 0) continue;
     const p = gB + (j << 2);
-    const x = <f64>load<f32>(p);
-    let y: f64;
-    if (load<u8>(flagsB + <usize>i) != 0) {
-      y = x + eta * (c * expFdlibm(-x) - 1);
-      ltp++;
-    } else {
-      y = x - eta;
-      ltd++;
-    }
+    const y = <f64>load<f32>(p) - eta;
     store<f32>(p, <f32>(y < wMin ? wMin : y > wMax ? wMax : y));
+    ltd++;
   }
   ltdG = ltd;
   return ltp;
@@ -289,21 +436,42 @@ export function devicePulses(k: i32, count: i32, base: i32, frac: f64, logq: f64
   let ltd = 0;
   if (base == 0) {
     memory.fill(p, 0, <usize>N);
-    // Positions as float64, as in JS: a gap can exceed the i32 range when frac is tiny.
+    // Positions as float64, as in JS: a gap can exceed the i32 range when frac is tiny. The
+    // generator state in locals; fdlibm's log is Math.log (V8's), so no call to the host.
+    let s0 = load<i32>(rngB);
+    let s1 = load<i32>(rngB, 4);
+    let s2 = load<i32>(rngB, 8);
+    let s3 = load<i32>(rngB, 12);
     const n = <f64>N;
-    let x: f64 = frac > 0 ? Math.floor(hostLog((<f64>nextU32() + 0.5) * TWO_M32) / logq) : n;
+    let x: f64 = frac > 0 ? -1 : n; // the first draw is the cells before the first pulse
     while (x < n) {
+      const r = rotl<i32>(s1 * 5, 7) * 9;
+      const sh = s1 << 9;
+      const n2 = s2 ^ s0;
+      const n3 = s3 ^ s1;
+      s1 = s1 ^ n2;
+      s0 = s0 ^ n3;
+      s2 = n2 ^ sh;
+      s3 = rotl<i32>(n3, 11);
+      x += 1 + Math.floor(logFdlibm((<f64>(<u32>r) + 0.5) * TWO_M32) / logq);
+      if (!(x < n)) break;
       const i = <i32>x;
       if (load<u8>(maskB + <usize>i * step + <usize>k) == 0)
         store<i8>(p + <usize>i, load<u8>(flagsB + <usize>i) != 0 ? 1 : -1);
-      x += 1 + Math.floor(hostLog((<f64>nextU32() + 0.5) * TWO_M32) / logq);
     }
+    store<i32>(rngB, s0);
+    store<i32>(rngB, s1, 4);
+    store<i32>(rngB, s2, 8);
+    store<i32>(rngB, s3, 12);
+    // LTP: the unfrozen active cells; LTD: the other unfrozen cells.
+    let frozen = 0;
     let j = <usize>k;
-    for (let i = 0; i < N; i++, j += step) {
-      if (load<u8>(maskB + j) != 0) continue;
-      if (load<u8>(flagsB + <usize>i) != 0) ltp++;
-      else ltd++;
+    for (let i = 0; i < N; i++, j += step) frozen += <i32>(load<u8>(maskB + j) != 0);
+    for (let q = 0; q < count; q++) {
+      const i = <usize>load<i32>(idxB + (<usize>q << 2));
+      ltp += <i32>(load<u8>(maskB + i * step + <usize>k) == 0);
     }
+    ltd = N - frozen - ltp;
   } else {
     let j = <usize>k;
     for (let i = 0; i < N; i++, j += step) {
@@ -323,6 +491,69 @@ export function devicePulses(k: i32, count: i32, base: i32, frac: f64, logq: f64
     }
   }
   ltdG = ltd;
+  return ltp;
+}
+
+/**
+ * devicePulses with base 0 (at most one pulse per cell), then the pulses themselves through the
+ * crossbar's pulse kernel (./pulse.ts, bound to this matrix): the pulsed cells are queued as they
+ * are drawn, so the kernel skips its scan of the line (`pulseQueue`); if one of them is stuck,
+ * the whole column goes through `pulse` instead. Exactly devicePulses then `pulse(k, cols, rows,
+ * pulses)`: the same pulse counts, draws, conductances, tally and generator states.
+ */
+export function devicePulseColumn(k: i32, count: i32, frac: f64, logq: f64): i32 {
+  setFlags(count);
+  const N = rowsB;
+  const step = <usize>colsB;
+  const p = pulsesB;
+  const list = pulseQueueAt();
+  const stuck = pulseStuckAt();
+  memory.fill(p, 0, <usize>N);
+  let s0 = load<i32>(rngB);
+  let s1 = load<i32>(rngB, 4);
+  let s2 = load<i32>(rngB, 8);
+  let s3 = load<i32>(rngB, 12);
+  const n = <f64>N;
+  let x: f64 = frac > 0 ? -1 : n;
+  let m: usize = 0;
+  let ups = 0;
+  let faults = 0;
+  while (x < n) {
+    const r = rotl<i32>(s1 * 5, 7) * 9;
+    const sh = s1 << 9;
+    const n2 = s2 ^ s0;
+    const n3 = s3 ^ s1;
+    s1 = s1 ^ n2;
+    s0 = s0 ^ n3;
+    s2 = n2 ^ sh;
+    s3 = rotl<i32>(n3, 11);
+    x += 1 + Math.floor(logFdlibm((<f64>(<u32>r) + 0.5) * TWO_M32) / logq);
+    if (!(x < n)) break;
+    const i = <i32>x;
+    const cell = <usize>i * step + <usize>k;
+    if (load<u8>(maskB + cell) != 0) continue;
+    const up = <i32>(load<u8>(flagsB + <usize>i) != 0);
+    store<i8>(p + <usize>i, <i8>(up + up - 1));
+    faults |= <i32>load<u8>(stuck + cell);
+    store<i32>(list + (m << 2), <i32>(cell << 1) | up);
+    m++;
+    ups += up;
+  }
+  store<i32>(rngB, s0);
+  store<i32>(rngB, s1, 4);
+  store<i32>(rngB, s2, 8);
+  store<i32>(rngB, s3, 12);
+  let frozen = 0;
+  let j = <usize>k;
+  for (let i = 0; i < N; i++, j += step) frozen += <i32>(load<u8>(maskB + j) != 0);
+  let ltp = 0;
+  for (let q = 0; q < count; q++) {
+    const i = <usize>load<i32>(idxB + (<usize>q << 2));
+    ltp += <i32>(load<u8>(maskB + i * step + <usize>k) == 0);
+  }
+  ltdG = N - frozen - ltp;
+  if (faults != 0) pulse(k, colsB, N, p);
+  else pulseQueue(<i32>m, ups);
   return ltp;
 }
 
