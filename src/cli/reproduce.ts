@@ -101,6 +101,17 @@ function usage(message: string, param: string, value: unknown): never {
   throw new CbramError('E_ARG', `${FN}: ${message}`, { fn: FN, param, value });
 }
 
+/** The records of a run that has not evaluated anything yet. */
+function freshRecords(args: ReproduceArgs): RunRecords {
+  const { labelImages, testImages, evalEachEpoch } = args;
+  return {
+    settings: { labelImages, testImages, evalEachEpoch },
+    accuracyRows: [],
+    final: null,
+    wallSeconds: 0,
+  };
+}
+
 /** Flags given with --resume that differ from the checkpoint's run, as "--flag X (checkpoint: Y)". */
 function resumeConflicts(args: ReproduceArgs, t: Trainer, rec: RunRecords): string[] {
   const c = t.config;
@@ -194,16 +205,7 @@ export async function reproduce(args: ReproduceArgs): Promise<number> {
   let rec: RunRecords;
   if (args.resume) {
     trainer = loadCheckpoint(ckpt, mnist.train);
-    rec = (trainer.records.reproduce as RunRecords | undefined) ?? {
-      settings: {
-        labelImages: args.labelImages,
-        testImages: args.testImages,
-        evalEachEpoch: args.evalEachEpoch,
-      },
-      accuracyRows: [],
-      final: null,
-      wallSeconds: 0,
-    };
+    rec = (trainer.records.reproduce as RunRecords | undefined) ?? freshRecords(args);
     const conflicts = resumeConflicts(args, trainer, rec);
     if (conflicts.length)
       usage(
@@ -218,16 +220,7 @@ export async function reproduce(args: ReproduceArgs): Promise<number> {
     );
   } else {
     trainer = createTrainer(mnist.train, args.train);
-    rec = {
-      settings: {
-        labelImages: args.labelImages,
-        testImages: args.testImages,
-        evalEachEpoch: args.evalEachEpoch,
-      },
-      accuracyRows: [],
-      final: null,
-      wallSeconds: 0,
-    };
+    rec = freshRecords(args);
   }
   trainer.records.reproduce = rec;
   const wallBefore = rec.wallSeconds;
