@@ -29,19 +29,17 @@ export default async function runTask(task: WorkerTask): Promise<WorkerResult> {
   const key = canonicalJson(task.spec);
   if (cached?.key !== key) cached = { key, sweep: defineSweep(task.spec) };
   const flag = new Int32Array(task.stop);
-  const controller = new AbortController();
-  const poll = () => {
-    if (Atomics.load(flag, 0) !== 0) controller.abort();
-  };
-  poll();
-  const timer = setInterval(poll, 50);
-  try {
-    return await runTrial(cached.sweep, task.index, {
-      dir: task.dir,
-      signal: controller.signal,
-      checkpointImages: task.checkpointImages,
-    });
-  } finally {
-    clearInterval(timer);
-  }
+  // The stop request is read at every image boundary straight from shared memory: the trainer
+  // only reads `signal.aborted`, and a timer polling the flag would rarely run while a trial
+  // trains (its yields are immediates), so a stop would wait for the trial to end.
+  const signal = {
+    get aborted(): boolean {
+      return Atomics.load(flag, 0) !== 0;
+    },
+  } as AbortSignal;
+  return runTrial(cached.sweep, task.index, {
+    dir: task.dir,
+    signal,
+    checkpointImages: task.checkpointImages,
+  });
 }

@@ -32,7 +32,7 @@ test(
     const child = spawn(
       process.execPath,
       [
-        path.join(ROOT, 'dist', 'src', 'cli', 'main.js'),
+        path.join(ROOT, 'dist', 'cli', 'main.js'),
         'lab',
         '--port',
         '0',

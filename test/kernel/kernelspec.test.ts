@@ -99,7 +99,7 @@ test('list follows the Jupyter path and marks shadowed specs; uninstall removes 
 
 test('cbram-lab kernel install --user | list | uninstall, through the CLI', () => {
   const data = tmp();
-  const cli = path.join(ROOT, 'dist', 'src', 'cli', 'main.js');
+  const cli = path.join(ROOT, 'dist', 'cli', 'main.js');
   const env = { ...process.env, JUPYTER_DATA_DIR: data, JUPYTER_PATH: '' };
   const run = (...args: string[]) =>
     spawnSync(process.execPath, [cli, 'kernel', ...args], { env, encoding: 'utf8' });

@@ -71,9 +71,9 @@ after(() => {
   if (state) fs.rmSync(state, { recursive: true, force: true });
 });
 
-test('there are notebooks: five reproductions and three teaching notebooks', () => {
+test('there are notebooks: five reproductions and four teaching notebooks', () => {
   assert.equal(NAMES.filter((n) => /^0[1-5]-/.test(n)).length, 5, NAMES.join(', '));
-  assert.equal(NAMES.filter((n) => /^1\d-/.test(n)).length, 3, NAMES.join(', '));
+  assert.equal(NAMES.filter((n) => /^1\d-/.test(n)).length, 4, NAMES.join(', '));
 });
 
 for (const name of NAMES) {
