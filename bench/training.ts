@@ -11,12 +11,17 @@ import { hasTorch, numpyBlas, peerImagesPerSecond } from './peers';
 import type { BenchRow } from './util';
 import { printTable } from './util';
 
-type Variant = { rule: 'ideal' | 'device'; pruning: 'soft' | 'hard' | null };
+type Variant = {
+  rule: 'ideal' | 'device';
+  pruning: 'soft' | 'hard' | null;
+  device?: 'cbram-subquantum' | 'cbram-ecm';
+};
 
 async function imagesPerSecond(v: Variant, images: number): Promise<number> {
   const data = subset(loadPaperMnist().train, firstN(images));
   const t = createTrainer(data, {
     rule: v.rule,
+    ...(v.device ? { device: v.device } : {}),
     epochs: 1,
     seed: 1,
     pruning: v.pruning ? { fraction: 0.5, matureSpikes: 100, mode: v.pruning } : null,
@@ -33,6 +38,10 @@ const VARIANTS: Array<[string, Variant]> = [
   ['train, ideal rule + 50 % soft pruning', { rule: 'ideal', pruning: 'soft' }],
   ['train, device rule + 50 % soft pruning', { rule: 'device', pruning: 'soft' }],
   ['train, device rule + 50 % hard pruning', { rule: 'device', pruning: 'hard' }],
+  [
+    'train, device rule on the physical model (cbram-ecm)',
+    { rule: 'device', pruning: null, device: 'cbram-ecm' },
+  ],
 ];
 
 export async function benchTraining(images = 3000): Promise<BenchRow[]> {
