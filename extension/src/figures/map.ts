@@ -43,6 +43,27 @@ export function unitTransform(
   return { f: (v) => v * 1e6, label: 'G (µS)', range: [lo * 1e6, hi * 1e6] };
 }
 
+/** The colour range, scale and bar of a heatmap in unit `t` (the map and the receptive fields). */
+function colorAxis(
+  t: { label: string; range: [number, number] },
+  theme: Theme,
+  view: MapView,
+): Record<string, unknown> {
+  return {
+    zmin: t.range[0],
+    zmax: t.range[1],
+    colorscale: theme.colorscale,
+    colorbar: {
+      title: { text: t.label, side: 'right' },
+      thickness: 12,
+      x: view.colorbarX ?? 1.0,
+      len: view.colorbarLength ?? 1,
+      y: view.colorbarY ?? 0.5,
+      outlinewidth: 0,
+    },
+  };
+}
+
 /** Units a map can be shown in. */
 export function availableUnits(map: MapData): ('conductance' | 'weight')[] {
   if (map.quantity === 'weight') return ['weight'];
@@ -209,17 +230,7 @@ export function mapTraces(map: MapData, theme: Theme, view: MapView = {}): Trace
       z,
       ...coords,
       ...(custom ? { customdata: custom } : {}),
-      zmin: t.range[0],
-      zmax: t.range[1],
-      colorscale: theme.colorscale,
-      colorbar: {
-        title: { text: t.label, side: 'right' },
-        thickness: 12,
-        x: view.colorbarX ?? 1.0,
-        len: view.colorbarLength ?? 1,
-        y: view.colorbarY ?? 0.5,
-        outlinewidth: 0,
-      },
+      ...colorAxis(t, theme, view),
       hoverongaps: false,
       hovertemplate: hover,
       ...axes,
@@ -282,17 +293,7 @@ function fieldTraces(map: MapData, theme: Theme, view: MapView): Trace[] {
       name: t.label,
       z,
       customdata: neuron,
-      zmin: t.range[0],
-      zmax: t.range[1],
-      colorscale: theme.colorscale,
-      colorbar: {
-        title: { text: t.label, side: 'right' },
-        thickness: 12,
-        x: view.colorbarX ?? 1.0,
-        len: view.colorbarLength ?? 1,
-        y: view.colorbarY ?? 0.5,
-        outlinewidth: 0,
-      },
+      ...colorAxis(t, theme, view),
       hoverongaps: false,
       hovertemplate: `output %{customdata}<br>${t.label === 'w' ? 'w = %{z:.3f}' : 'G = %{z:.3g} µS'}<extra></extra>`,
       ...axes,

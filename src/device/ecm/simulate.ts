@@ -8,17 +8,10 @@ import type { EcmDevice } from './compile';
 import type { PulseScheme } from './scheme';
 import { applyUpdate } from './update';
 import type { Rng } from '../../core/rng';
+import type { PulseResponse } from '../curves';
 
-/** Rows of a simulated experiment, the columns of curves.ts's PulseResponse plus energy. */
-export interface EcmTrains {
-  device: Int32Array;
-  cycle: Int32Array;
-  direction: ('set' | 'reset')[];
-  pulse: Int32Array;
-  conductance: Float64Array;
-  /** Energy of the update that led to this row (programming pulses plus verify reads), J. */
-  energy: Float64Array;
-}
+/** Rows of a simulated experiment: the columns of curves.ts's PulseResponse, energy included. */
+export type EcmTrains = PulseResponse;
 
 /** Sizes of a simulated experiment. */
 export interface TrainSizes {
