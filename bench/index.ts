@@ -18,7 +18,7 @@ async function main(): Promise<void> {
     await benchTraining(),
   );
   printTable(
-    `Sweep: 8 small trials on worker threads (${os.availableParallelism()} cores here)`,
+    `Sweep: 8 trials (100 outputs, 20,000 images each) on worker threads (${os.availableParallelism()} cores here)`,
     await benchSweep(),
   );
   printTable('The Jupyter kernel', await benchKernel());
