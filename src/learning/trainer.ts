@@ -10,6 +10,7 @@
 import { createCrossbar } from '../crossbar/crossbar';
 import { createRng, type Rng } from '../core/rng';
 import {
+  checkBoolean,
   checkBudget,
   checkFunction,
   checkInt,
@@ -19,7 +20,10 @@ import {
 } from '../core/validate';
 import { checkDataset, type Dataset } from '../data/mnist';
 import { createLedger, type EnergyLedger } from '../energy';
-import { createPoissonEncoder, type PoissonEncoder } from '../network/encoding';
+import * as os from 'node:os';
+import { isMainThread } from 'node:worker_threads';
+import { createPoissonEncoder, type PoissonEncoder, type SpikeRaster } from '../network/encoding';
+import { EncodeThread } from '../network/encode-thread';
 import { DeviceSynapses, IdealSynapses, type Synapses } from '../network/synapses';
 import { WtaLayer } from '../network/wta';
 import { Pruner } from '../pruning/pruning';
@@ -66,6 +70,12 @@ export interface TrainRunOptions {
   maxImages?: number;
   /** Milliseconds of work between yields to the event loop (default 20). */
   yieldInterval?: number;
+  /**
+   * Encode the next images' input spikes on a second thread while this one trains (default: on
+   * the main thread of a machine with 2 or more cores, and off in worker threads, e.g. a sweep's,
+   * which already keep every core busy). The results are the same, bit for bit, either way.
+   */
+  encodeThread?: boolean;
 }
 
 /** How a `train()` call ended. */
@@ -75,7 +85,18 @@ export interface TrainResult {
   progress: TrainProgress;
 }
 
-const RUN_KEYS = ['signal', 'onProgress', 'progressInterval', 'maxImages', 'yieldInterval'];
+const RUN_KEYS = [
+  'signal',
+  'onProgress',
+  'progressInterval',
+  'maxImages',
+  'yieldInterval',
+  'encodeThread',
+];
+/** Remaining images below which starting an encoding thread does not pay (it takes ~40 ms). */
+const ENCODE_THREAD_MIN_IMAGES = 500;
+/** Closes the encoding thread of a trainer that is garbage-collected before it finished. */
+const closeOnCollect = new FinalizationRegistry<EncodeThread>((pipe) => pipe.close());
 const RUNNING_DECAY = 0.999;
 
 /**
@@ -114,8 +135,12 @@ export class Trainer implements SpikingModel {
    */
   records: Record<string, unknown> = {};
   private readonly root: Rng;
-  private order: Uint32Array | null = null;
-  private orderEpoch = -1;
+  /** The two most recent epoch orders (the encoding thread reads one epoch ahead). */
+  private orders: Array<{ epoch: number; order: Uint32Array }> = [];
+  /** The encoding thread, its first image number, and the `spikes` state it has reached. */
+  private pipe: EncodeThread | null = null;
+  private pipeBase = 0;
+  private readonly pipeState = new Int32Array(4);
   private readonly imagesPerEpoch: number;
   private readonly winners: Int32Array;
   private readonly winnerSteps: Int32Array;
@@ -296,22 +321,101 @@ export class Trainer implements SpikingModel {
 
   /** The seeded image order of an epoch (derived from the seed, never stored). */
   epochOrder(epoch: number): Uint32Array {
-    if (this.orderEpoch !== epoch || this.order === null) {
-      this.order = this.root
-        .stream('shuffle')
-        .stream(`epoch-${epoch}`)
-        .permutation(this.data.n)
-        .subarray(0, this.imagesPerEpoch);
-      this.orderEpoch = epoch;
+    const hit = this.orders.find((o) => o.epoch === epoch);
+    if (hit !== undefined) return hit.order;
+    const order = this.root
+      .stream('shuffle')
+      .stream(`epoch-${epoch}`)
+      .permutation(this.data.n)
+      .subarray(0, this.imagesPerEpoch);
+    this.orders = [{ epoch, order }, ...this.orders.slice(0, 1)];
+    return order;
+  }
+
+  /** The dataset index of training image number `n` (over all epochs). */
+  private imageIndex(n: number): number {
+    const epoch = Math.floor(n / this.imagesPerEpoch);
+    return this.epochOrder(epoch)[n - epoch * this.imagesPerEpoch]!;
+  }
+
+  /**
+   * The encoding thread for this `train()` call, started or kept if it still matches the trainer
+   * (same next image, `spikes` stream where it left it), closed otherwise; null to encode here.
+   */
+  private encodeThreadFor(asked: boolean): EncodeThread | null {
+    const wanted = asked && this.encoder.simd;
+    let pipe = this.pipe;
+    if (pipe !== null) {
+      const state = new Int32Array(4);
+      this.streams.spikes.exportState(state);
+      const same =
+        pipe.failure === null &&
+        this.pipeBase + pipe.taken === this.imagesDone &&
+        state.every((x, i) => x === this.pipeState[i]);
+      if (!wanted || !same) {
+        pipe.close();
+        closeOnCollect.unregister(this);
+        pipe = this.pipe = null;
+      }
     }
-    return this.order;
+    const remaining = this.imagesTotal - this.imagesDone;
+    if (pipe === null && wanted && remaining >= ENCODE_THREAD_MIN_IMAGES) {
+      this.streams.spikes.exportState(this.pipeState);
+      pipe = this.pipe = new EncodeThread(this.pipeState, {
+        pixels: this.data.pixels,
+        steps: this.encoder.steps,
+        rate: this.config.inputRate,
+        dt: this.config.dt,
+      });
+      this.pipeBase = this.imagesDone;
+      closeOnCollect.register(this, pipe, this);
+    }
+    if (pipe !== null) this.feed(pipe);
+    return pipe;
+  }
+
+  /** Push images to the encoding thread until its ring is full or training's end is reached. */
+  private feed(pipe: EncodeThread): void {
+    const N = this.data.pixels;
+    while (pipe.room && this.pipeBase + pipe.pushed < this.imagesTotal)
+      pipe.push(this.data.images, this.imageIndex(this.pipeBase + pipe.pushed) * N);
+  }
+
+  /** Close the encoding thread (training finished, or it failed). */
+  private closePipe(): void {
+    if (this.pipe === null) return;
+    this.pipe.close();
+    closeOnCollect.unregister(this);
+    this.pipe = null;
+  }
+
+  /** Encode training image `index` here, or take it from the encoding thread. */
+  private rasterFor(index: number): { raster: SpikeRaster; release: () => void } {
+    const pipe = this.pipe;
+    if (pipe !== null) {
+      const got = pipe.take();
+      if (got !== null)
+        return {
+          raster: got.raster,
+          release: () => {
+            // The stream moves on exactly as encoding here would have moved it.
+            this.streams.spikes.importState(got.state);
+            this.pipeState.set(got.state);
+            pipe.release();
+            this.feed(pipe);
+          },
+        };
+      this.closePipe(); // failed: encode here from now on (the stream is intact)
+    }
+    const N = this.data.pixels;
+    const raster = this.encoder.encode(this.data.images, index * N, N, this.streams.spikes);
+    return { raster, release: () => undefined };
   }
 
   /** Train one image (index into the dataset). */
   private trainImage(index: number, eta: number): void {
-    const N = this.data.pixels;
     const K = this.config.outputs;
-    const raster = this.encoder.encode(this.data.images, index * N, N, this.streams.spikes);
+    const { raster, release } = this.rasterFor(index);
     const etaB = this.config.etaBias;
     const label = this.data.labels[index]!;
     this.nWinners = 0;
@@ -335,6 +439,7 @@ export class Trainer implements SpikingModel {
       },
       null,
     );
+    release();
     // The layer reads biasOffset once per image; the uniform rise is a common shift of every u_k,
     // which the softmax ignores, so the winners are the same as updating it at every spike.
     this.outputSpikes += spikes;
@@ -438,6 +543,11 @@ export class Trainer implements SpikingModel {
       lastReport = now;
       options.onProgress?.(this.progress(rate));
     };
+    const threaded =
+      options.encodeThread === undefined
+        ? isMainThread && os.availableParallelism() >= 2
+        : checkBoolean(fn, 'options.encodeThread', options.encodeThread);
+    this.encodeThreadFor(threaded && stopAt > this.imagesDone);
     let status: TrainResult['status'] = 'completed';
     let t0 = performance.now();
     while (this.imagesDone < stopAt) {
@@ -445,10 +555,7 @@ export class Trainer implements SpikingModel {
         status = 'interrupted';
         break;
       }
-      const epoch = Math.floor(this.imagesDone / this.imagesPerEpoch);
-      const pos = this.imagesDone - epoch * this.imagesPerEpoch;
-      const index = this.epochOrder(epoch)[pos]!;
-      this.trainImage(index, this.etaAt(this.imagesDone));
+      this.trainImage(this.imageIndex(this.imagesDone), this.etaAt(this.imagesDone));
       this.imagesDone++;
       const now = performance.now();
       if (now - lastReport >= interval) report(now);
@@ -459,6 +566,7 @@ export class Trainer implements SpikingModel {
       }
     }
     this.elapsedMs += performance.now() - t0;
+    if (this.imagesDone >= this.imagesTotal) this.closePipe();
     if (status === 'completed' && this.imagesDone < this.imagesTotal) status = 'paused';
     const now = performance.now();
     report(now);

@@ -64,6 +64,10 @@ test('Trainer.train checks the type of every run option', async () => {
     () => t.train({ yieldInterval: NaN }),
     /Trainer\.train: options\.yieldInterval must be a finite number >= 0, got NaN/,
   );
+  await assert.rejects(
+    () => t.train({ encodeThread: 'yes' } as never),
+    /Trainer\.train: options\.encodeThread must be true or false, got "yes"/,
+  );
   assert.equal(t.imagesDone, 0, 'nothing was trained');
 });
 

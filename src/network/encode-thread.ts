@@ -1,0 +1,236 @@
+/**
+ * Input encoding on the second core: a worker thread encodes the next training images while the
+ * main thread trains on the current one.
+ *
+ * The encoder draws only from the training's `spikes` stream, and nothing else draws from it, so
+ * the images can be encoded ahead in training order with the same generator and give the same
+ * rasters, bit for bit, as encoding each image when it is trained. The worker holds its own copy
+ * of the stream; each encoded image carries the stream's state after it, and the trainer takes
+ * that state when it consumes the image, so its own `spikes` stream (and every checkpoint) is
+ * exactly where encoding in the main thread would have left it.
+ *
+ * Memory is one SharedArrayBuffer: a header of counters, and a ring of `slots` images, each with
+ * its bytes, its raster (CSR, as {@link SpikeRaster}) and the stream state after it. The main
+ * thread pushes image bytes, the worker encodes them in order, and each side waits on the other's
+ * counter with `Atomics.wait`, so neither spins. The worker is faster than training, so it
+ * catches up and sleeps; the main thread wakes it (a system call) only once half the ring awaits
+ * encoding, or when it needs an image that is not ready, not after every image. A worker that fails reports it in the header; a
+ * worker that stops answering is given up after `timeoutMs`; in both cases the trainer encodes in
+ * its own thread from there, from its intact stream.
+ */
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { SpikeRaster } from './encoding';
+
+/** Header words (Int32). */
+const PUSHED = 0; // images pushed by the main thread
+const ENCODED = 1; // images encoded by the worker
+const STOP = 2; // nonzero: the worker exits
+const FAILED = 3; // nonzero: the worker failed (its message is posted)
+const IDLE = 4; // nonzero: the worker waits for images (only then does a push need a wake-up)
+const HEADER = 5;
+/** Per-slot words before the raster: spike count, then the stream's four state words after it. */
+const META = 5;
+
+/** What the worker needs to rebuild the encoder and find the ring. */
+export interface EncodeThreadInit {
+  buffer: SharedArrayBuffer;
+  slots: number;
+  pixels: number;
+  steps: number;
+  rate: number;
+  dt: number;
+  /** The `spikes` stream's state before the first pushed image. */
+  state: Int32Array;
+}
+
+/** Int32 words of one slot's raster region: meta, start (steps + 1), inputs (pixels × steps). */
+function slotWords(pixels: number, steps: number): number {
+  return META + steps + 1 + pixels * steps;
+}
+
+/** Bytes of the ring: header, slot words, then the image bytes of every slot (padded to 4). */
+export function ringBytes(slots: number, pixels: number, steps: number): number {
+  return 4 * (HEADER + slots * slotWords(pixels, steps)) + 4 * Math.ceil((slots * pixels) / 4);
+}
+
+/** Views of the shared ring, the same on both sides. */
+export class EncodeRing {
+  readonly header: Int32Array;
+  readonly slots: number;
+  readonly pixels: number;
+  readonly steps: number;
+  private readonly words: Int32Array;
+  private readonly images: Uint8Array;
+  private readonly stride: number;
+
+  constructor(buffer: SharedArrayBuffer, slots: number, pixels: number, steps: number) {
+    this.slots = slots;
+    this.pixels = pixels;
+    this.steps = steps;
+    this.stride = slotWords(pixels, steps);
+    this.header = new Int32Array(buffer, 0, HEADER);
+    this.words = new Int32Array(buffer, 4 * HEADER, slots * this.stride);
+    this.images = new Uint8Array(buffer, 4 * (HEADER + slots * this.stride), slots * pixels);
+  }
+
+  /** The bytes of slot j. */
+  image(j: number): Uint8Array {
+    return this.images.subarray(j * this.pixels, (j + 1) * this.pixels);
+  }
+
+  /** Slot j's meta words: [count, s0, s1, s2, s3]. */
+  meta(j: number): Int32Array {
+    const o = j * this.stride;
+    return this.words.subarray(o, o + META);
+  }
+
+  /** Slot j's raster arrays. */
+  start(j: number): Int32Array {
+    const o = j * this.stride + META;
+    return this.words.subarray(o, o + this.steps + 1);
+  }
+
+  inputs(j: number): Int32Array {
+    const o = j * this.stride + META + this.steps + 1;
+    return this.words.subarray(o, o + this.pixels * this.steps);
+  }
+}
+
+/** Options for {@link EncodeThread}. */
+export interface EncodeThreadOptions {
+  pixels: number;
+  steps: number;
+  rate: number;
+  dt: number;
+  /** Images the worker may run ahead (default 16). */
+  slots?: number;
+  /** Give up on a worker that encodes nothing for this long, ms (default 10,000). */
+  timeoutMs?: number;
+}
+
+/**
+ * The main thread's side: push the bytes of the next images in training order, take their
+ * rasters in the same order. Sequence numbers count from the stream state given to the
+ * constructor; `taken` is how many images have been consumed.
+ */
+export class EncodeThread {
+  readonly slots: number;
+  /** Images pushed so far. */
+  pushed = 0;
+  /** Images taken so far. */
+  taken = 0;
+  /** Why the thread was given up, or null while it works. */
+  failure: string | null = null;
+  private readonly ring: EncodeRing;
+  private readonly rasters: SpikeRaster[];
+  private readonly worker: Worker;
+  private readonly timeoutMs: number;
+
+  constructor(state: Int32Array, options: EncodeThreadOptions) {
+    const { pixels, steps } = options;
+    this.slots = options.slots ?? 16;
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+    const buffer = new SharedArrayBuffer(ringBytes(this.slots, pixels, steps));
+    this.ring = new EncodeRing(buffer, this.slots, pixels, steps);
+    this.rasters = Array.from({ length: this.slots }, (_, j) => ({
+      steps,
+      start: this.ring.start(j),
+      inputs: this.ring.inputs(j),
+      count: 0,
+    }));
+    const init: EncodeThreadInit = {
+      buffer,
+      slots: this.slots,
+      pixels,
+      steps,
+      rate: options.rate,
+      dt: options.dt,
+      state: Int32Array.from(state),
+    };
+    this.worker = new Worker(path.join(__dirname, 'encode-worker.js'), { workerData: init });
+    this.worker.on('message', (m: { error?: string }) => {
+      if (m.error !== undefined) this.failure ??= `the encoding thread failed: ${m.error}`;
+    });
+    this.worker.on('error', (e) => {
+      this.failure ??= `the encoding thread failed: ${e.message}`;
+    });
+    // An idle worker waits on shared memory and must not keep the process alive.
+    this.worker.unref();
+  }
+
+  /** Can another image be pushed without overwriting one not yet taken? */
+  get room(): boolean {
+    return this.pushed - this.taken < this.slots;
+  }
+
+  /** Push the next image's bytes (`images[offset .. offset + pixels)`). */
+  push(images: Uint8Array, offset: number): void {
+    const h = this.ring.header;
+    const j = this.pushed % this.slots;
+    this.ring.image(j).set(images.subarray(offset, offset + this.ring.pixels));
+    this.pushed++;
+    // Store, then read IDLE; the worker sets IDLE, then reads PUSHED (both sequentially
+    // consistent), so a worker going to sleep either sees this image or is seen idle.
+    Atomics.store(h, PUSHED, this.pushed);
+    if (
+      Atomics.load(h, IDLE) !== 0 &&
+      this.pushed - Atomics.load(h, ENCODED) >= Math.max(1, this.slots >> 1)
+    )
+      Atomics.notify(h, PUSHED);
+  }
+
+  /**
+   * The raster of the next image, waiting for the worker if needed, and the stream state after
+   * it (valid until {@link release}). Null if the worker failed or timed out: the caller then
+   * encodes this image itself (nothing of its stream has been consumed).
+   */
+  take(): { raster: SpikeRaster; state: Int32Array } | null {
+    if (this.failure !== null || this.taken >= this.pushed) return null;
+    const h = this.ring.header;
+    const need = this.taken + 1;
+    let waited = 0;
+    for (;;) {
+      const done = Atomics.load(h, ENCODED);
+      if (done >= need) break;
+      if (Atomics.load(h, FAILED) !== 0) {
+        this.failure ??= 'the encoding thread failed';
+        return null;
+      }
+      if (Atomics.load(h, STOP) !== 0) {
+        this.failure ??= 'the encoding thread was closed';
+        return null;
+      }
+      if (Atomics.load(h, IDLE) !== 0) Atomics.notify(h, PUSHED); // asleep, waiting for a batch
+      const t0 = performance.now();
+      // Woken by the worker's notify after each image (or a failure); the timeout only bounds a
+      // worker that died without a word.
+      Atomics.wait(h, ENCODED, done, 1000);
+      waited += performance.now() - t0;
+      if (waited > this.timeoutMs) {
+        this.failure = `the encoding thread encoded nothing for ${this.timeoutMs} ms`;
+        return null;
+      }
+    }
+    const j = this.taken % this.slots;
+    const meta = this.ring.meta(j);
+    const raster = this.rasters[j]!;
+    raster.count = meta[0]!;
+    return { raster, state: meta.subarray(1, 5) };
+  }
+
+  /** Done with the image from {@link take}: its slot may be reused. */
+  release(): void {
+    this.taken++;
+  }
+
+  /** Stop the worker (idempotent). */
+  close(): void {
+    Atomics.store(this.ring.header, STOP, 1);
+    Atomics.notify(this.ring.header, PUSHED);
+    void this.worker.terminate();
+  }
+}
+
+/** Header indices, for the worker. @internal */
+export const RING = { PUSHED, ENCODED, STOP, FAILED, IDLE } as const;
