@@ -1,13 +1,18 @@
 /**
  * The parameters a sweep can set, by dot path, and how a set of path → value assignments becomes
  * one trial's configuration: training options (`outputs`, `pruning.fraction`, ...), device fields
- * (`device.c2cStd`, `device.model.setStep`, ...), evaluation options (`evaluate.testImages`) and
- * pulse-response options (`pulseResponse.cycles`).
+ * (`device.c2cStd`, `device.model.setStep`, ...), the programming scheme and temperature of a
+ * physical device (`device.scheme`, `device.scheme.set.amplitude`, `device.temperature`),
+ * evaluation options (`evaluate.testImages`) and pulse-response options (`pulseResponse.cycles`).
  */
-import { fail, nearestName } from '../core/validate';
+import { checkOptions, fail, nearestName } from '../core/validate';
 import { CbramError } from '../core/errors';
 import { DEVICE_DEFAULTS, defineDevice, type DeviceConfig } from '../device/config';
 import { PRESETS, PRESET_NAMES, type PresetName } from '../device/presets';
+import { compileEcm, compiledEcm, type CompileOptions } from '../device/ecm/compile';
+import { ECM_DEVICES } from '../device/ecm/devices';
+import { checkTemperature } from '../device/ecm/physics';
+import { checkSchemeHalf, type PulseScheme, type SchemeHalf } from '../device/ecm/scheme';
 import { TRAIN_DEFAULTS, defineTraining, type TrainConfig } from '../learning/config';
 import { PRUNING_DEFAULTS } from '../pruning/pruning';
 
@@ -36,6 +41,22 @@ const MODEL_FIELDS = [
   'reset',
 ];
 
+/** The fields of one scheme half (`device.scheme.set.<field>`), by JSON type. */
+const SCHEME_HALF_FIELDS: Record<keyof SchemeHalf, 'number' | 'string'> = {
+  kind: 'string',
+  amplitude: 'number',
+  width: 'number',
+  step: 'number',
+  maxAmplitude: 'number',
+  growth: 'number',
+  maxWidth: 'number',
+  target: 'number',
+  maxPulses: 'number',
+};
+
+/** The physical devices a scheme and a temperature apply to (the presets compiled from physics). */
+const ECM_PRESETS = Object.keys(ECM_DEVICES) as (keyof typeof ECM_DEVICES)[];
+
 function buildPathTypes(): Map<string, PathType> {
   const m = new Map<string, PathType>();
   for (const k of Object.keys(TRAIN_DEFAULTS)) {
@@ -58,6 +79,13 @@ function buildPathTypes(): Map<string, PathType> {
       `device.model.${f}`,
       f === 'kind' ? 'string' : f === 'set' || f === 'reset' ? 'array' : 'number',
     );
+  // A physical device's programming scheme (compiled into the model) and ambient temperature.
+  m.set('device.scheme', 'object');
+  for (const half of ['set', 'reset']) {
+    m.set(`device.scheme.${half}`, 'object');
+    for (const [f, t] of Object.entries(SCHEME_HALF_FIELDS)) m.set(`device.scheme.${half}.${f}`, t);
+  }
+  m.set('device.temperature', 'number');
   m.set('pruning', 'objectOrNull');
   for (const k of Object.keys(PRUNING_DEFAULTS))
     m.set(`pruning.${k}`, k === 'mode' || k === 'selection' ? 'string' : 'number');
@@ -89,6 +117,7 @@ export function checkParamPath(fn: string, where: string, path: unknown): string
       `${fn}: unknown parameter "${p}" in ${where} (did you mean "${nearestName(p, PARAM_PATHS)}"?). ` +
         'Parameters are createTrainer options (outputs, epochs, imagesPerEpoch, rule, ...), ' +
         'device fields as device.<field> (device.c2cStd, device.model.setStep, ...), ' +
+        'device.scheme and device.temperature (physical devices such as cbram-ecm), ' +
         'pruning.<field>, evaluate.<labelImages|testImages|presentation> and ' +
         'pulseResponse.<cycles|setPulses|resetPulses|devices>',
       { fn, param: where, value: path },
@@ -152,7 +181,8 @@ export function flattenBase(fn: string, base: unknown, prefix = ''): Map<string,
     if (nested) {
       if (PATH_TYPES.get(path) === undefined && path !== 'device') checkParamPath(fn, 'base', path);
       for (const [p, x] of flattenBase(fn, v, path + '.')) out.set(p, x);
-      if (path === 'pruning' && Object.keys(v).length === 0) out.set('pruning', {});
+      if ((path === 'pruning' || path === 'device.scheme') && Object.keys(v).length === 0)
+        out.set(path, {});
       continue;
     }
     checkParamPath(fn, 'base', path);
@@ -167,6 +197,11 @@ export interface TrialConfig {
   train: TrainConfig;
   /** The device, when the rule is 'device'. */
   device: DeviceConfig | null;
+  /**
+   * The programming scheme (both halves, complete) and temperature a physical device was compiled
+   * with, when the trial sets `device.scheme` or `device.temperature`; otherwise null.
+   */
+  physical: { scheme: PulseScheme; temperature: number } | null;
   /** Evaluation options. */
   evaluate: { labelImages: number; testImages: number; presentation?: number };
   /** Pulse-response options (device-only trials). */
@@ -196,6 +231,107 @@ function int(fn: string, name: string, v: unknown, min: number, max: number): nu
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
     fail(fn, name, v, `an integer from ${min} to ${max}`);
   return v;
+}
+
+/** A physical device compiled for a trial. */
+interface PhysicalTrial {
+  config: DeviceConfig;
+  scheme: PulseScheme;
+  temperature: number;
+}
+
+/** Compiled physical devices by preset, temperature and scheme (compiling takes 0.1 to 1 s). */
+const COMPILED = new Map<string, DeviceConfig>();
+const COMPILED_MAX = 64;
+
+/**
+ * Check a trial's `device.scheme` / `device.temperature` and compile the physical preset with
+ * them. A scheme half given in the spec starts from the preset's default half (its kind,
+ * amplitude and width), so `device.scheme.set.amplitude` alone is a complete half; the other
+ * fields take checkSchemeHalf's defaults.
+ */
+function resolvePhysical(
+  fn: string,
+  preset: PresetName,
+  scheme: Record<string, unknown> | undefined,
+  temperature: ParamValue | undefined,
+  entries: ReadonlyArray<[string, ParamValue]>,
+): PhysicalTrial {
+  const [where, value] = entries.find(
+    ([p]) => p.startsWith('device.scheme') || p === 'device.temperature',
+  )!;
+  if (!(ECM_PRESETS as string[]).includes(preset))
+    fail(
+      fn,
+      where,
+      value,
+      `given only with a physical device preset (${ECM_PRESETS.map((p) => `"${p}"`).join(', ')}), ` +
+        `not "${preset}" (a phenomenological model has no pulse physics): set "device": "${ECM_PRESETS[0]}"`,
+    );
+  const clash = entries.find(([p]) => /^device\.(model|set|reset)(\.|$)/.test(p));
+  if (clash)
+    fail(
+      fn,
+      clash[0],
+      clash[1],
+      'left out when device.scheme or device.temperature is given (the scheme compiles into the ' +
+        "device's model and its set/reset pulses)",
+    );
+  const ecm = ECM_DEVICES[preset as keyof typeof ECM_DEVICES];
+  const options: CompileOptions = {};
+  if (scheme !== undefined) {
+    checkOptions(`${fn} (device.scheme)`, scheme, ['set', 'reset']);
+    const halves: Record<string, Required<SchemeHalf>> = {};
+    for (const h of ['set', 'reset'] as const) {
+      const given = scheme[h];
+      if (given === undefined) continue;
+      const param = `device.scheme.${h}`;
+      if (given === null || typeof given !== 'object' || Array.isArray(given))
+        fail(fn, param, given, 'an object { amplitude, width, kind?, ... } (docs/devices.md)');
+      const d = ecm.scheme[h];
+      const merged = { kind: d.kind, amplitude: d.amplitude, width: d.width, ...given };
+      halves[h] = checkSchemeHalf(fn, param, merged, ecm.params);
+      // A zero width passes checkSchemeHalf but leaves nothing to compile (no energy, no step).
+      if (!(halves[h].width > 0))
+        fail(fn, `${param}.width`, halves[h].width, 'a pulse width > 0 and <= 1 s');
+    }
+    options.scheme = halves;
+  }
+  const T =
+    temperature === undefined
+      ? ecm.params.ambient
+      : checkTemperature(fn, 'device.temperature (K)', temperature);
+  options.temperature = T;
+  const key = JSON.stringify([
+    preset,
+    T,
+    options.scheme?.set ?? null,
+    options.scheme?.reset ?? null,
+  ]);
+  let config = COMPILED.get(key);
+  if (!config) {
+    config = compileEcm(ecm, options);
+    if (COMPILED.size >= COMPILED_MAX) COMPILED.delete(COMPILED.keys().next().value!);
+    COMPILED.set(key, config);
+  }
+  return { config, scheme: compiledEcm(config)!.scheme, temperature: T };
+}
+
+/**
+ * The assignments of one trial: the base's, then the varied ones on top. A varied `device.scheme`
+ * (or scheme half) replaces the base's fields under it, so a base scheme field never overrides
+ * the scheme a point or grid gives.
+ */
+export function trialAssignments(
+  base: ReadonlyMap<string, ParamValue>,
+  varied: ReadonlyMap<string, ParamValue>,
+): Map<string, ParamValue> {
+  const out = new Map(base);
+  for (const p of varied.keys())
+    if (p === 'device.scheme' || p === 'device.scheme.set' || p === 'device.scheme.reset')
+      for (const b of [...out.keys()]) if (b.startsWith(p + '.')) out.delete(b);
+  for (const [p, v] of varied) out.set(p, v);
+  return out;
 }
 
 /** MNIST's sizes: the ceilings of `imagesPerEpoch`, `evaluate.labelImages` and `testImages`. */
@@ -228,8 +364,9 @@ export function resolveTrialConfig(
       `one of ${PRESET_NAMES.map((p) => `"${p}"`).join(', ')} (did you mean "${nearestName(preset, PRESET_NAMES)}"?)`,
     );
   const train: Record<string, unknown> = {};
-  const dev = deepCopy(PRESETS[preset as PresetName]) as unknown as Record<string, unknown>;
-  let deviceChanged = false;
+  const devFields: Array<[string[], ParamValue]> = [];
+  let scheme: Record<string, unknown> | undefined;
+  let temperature: ParamValue | undefined;
   let pruning: Record<string, unknown> | null = null;
   const evaluate: Record<string, unknown> = {};
   const pulse: Record<string, unknown> = {};
@@ -237,10 +374,12 @@ export function resolveTrialConfig(
     const keys = path.split('.');
     const head = keys[0]!;
     if (path === 'device' || path === 'device.preset') continue;
-    if (head === 'device') {
-      setIn(dev, keys.slice(1), v);
-      deviceChanged = true;
-    } else if (path === 'pruning')
+    if (head === 'device' && keys[1] === 'scheme') {
+      if (keys.length === 2) scheme = deepCopy(v) as Record<string, unknown>;
+      else setIn((scheme ??= {}), keys.slice(2), v);
+    } else if (path === 'device.temperature') temperature = v;
+    else if (head === 'device') devFields.push([keys.slice(1), v]);
+    else if (path === 'pruning')
       pruning = v === null ? null : (deepCopy(v) as Record<string, unknown>);
     else if (head === 'pruning') setIn((pruning ??= {}), keys.slice(1), v);
     else if (head === 'evaluate') evaluate[keys[1]!] = v;
@@ -248,6 +387,8 @@ export function resolveTrialConfig(
     else train[path] = v;
   }
   let device: DeviceConfig | null = null;
+  let physical: PhysicalTrial | null = null;
+  const deviceChanged = devFields.length > 0;
   const rule = train.rule ?? TRAIN_DEFAULTS.rule;
   if (rule === 'ideal') {
     const devPath = entries.find(([p]) => p === 'device' || p.startsWith('device.'));
@@ -259,12 +400,19 @@ export function resolveTrialConfig(
         'given only with rule "device" (the ideal rule has no device)',
       );
   } else {
-    device = deviceChanged ? defineDevice(dev, DEVICE_DEFAULTS) : PRESETS[preset as PresetName];
+    if (scheme !== undefined || temperature !== undefined)
+      physical = resolvePhysical(fn, preset as PresetName, scheme, temperature, entries);
+    const start = physical?.config ?? PRESETS[preset as PresetName];
+    if (deviceChanged) {
+      const dev = deepCopy(start) as unknown as Record<string, unknown>;
+      for (const [keys, v] of devFields) setIn(dev, keys, v);
+      device = defineDevice(dev, DEVICE_DEFAULTS);
+    } else device = start;
   }
   const cfg = defineTraining({
     ...train,
     seed,
-    ...(device ? { device: deviceChanged ? device : (preset as PresetName) } : {}),
+    ...(device ? { device: deviceChanged || physical ? device : (preset as PresetName) } : {}),
     pruning,
   } as Parameters<typeof defineTraining>[0]);
   if (cfg.imagesPerEpoch > MNIST_TRAIN_IMAGES)
@@ -288,6 +436,7 @@ export function resolveTrialConfig(
   return {
     train: cfg,
     device,
+    physical: physical && { scheme: physical.scheme, temperature: physical.temperature },
     evaluate: ev,
     pulseResponse: {
       cycles: int(fn, 'pulseResponse.cycles', pulse.cycles ?? 3, 1, 10000),

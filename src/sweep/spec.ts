@@ -14,6 +14,7 @@ import {
   flattenBase,
   isNumericParam,
   resolveTrialConfig,
+  trialAssignments,
   type ParamValue,
   type TrialConfig,
 } from './params';
@@ -344,7 +345,7 @@ export function trialAt(sweep: Sweep, index: number): Trial {
     params[p] = combo.has(p) ? combo.get(p)! : (sweep.base.get(p) ?? null);
   let config: TrialConfig;
   try {
-    config = resolveTrialConfig(new Map([...sweep.base, ...combo]), seed);
+    config = resolveTrialConfig(trialAssignments(sweep.base, combo), seed);
   } catch (e) {
     if (!isCbramError(e)) throw e;
     throw new CbramError(

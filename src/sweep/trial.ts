@@ -147,7 +147,10 @@ function meanStd(a: number[]): [number, number] {
 function runPulse(trial: Trial, options: RunTrialOptions, t0: number): TrialOutcome {
   const dev = trial.config.device!;
   const o = trial.config.pulseResponse;
-  const r = pulseResponse(dev, { ...o, seed: trial.seed });
+  // A physical device simulates its scheme at its temperature (a copy with other fields changed
+  // would otherwise fall back to the preset's default scheme).
+  const phys = trial.config.physical;
+  const r = pulseResponse(dev, { ...o, seed: trial.seed, ...(phys ?? {}) });
   const high: number[] = [];
   const low: number[] = [];
   const halfSet: number[] = [];
