@@ -361,14 +361,18 @@ export class Trainer implements SpikingModel {
     const remaining = this.imagesTotal - this.imagesDone;
     if (pipe === null && wanted && remaining >= ENCODE_THREAD_MIN_IMAGES) {
       this.streams.spikes.exportState(this.pipeState);
-      pipe = this.pipe = new EncodeThread(this.pipeState, {
-        pixels: this.data.pixels,
-        steps: this.encoder.steps,
-        rate: this.config.inputRate,
-        dt: this.config.dt,
-      });
-      this.pipeBase = this.imagesDone;
-      closeOnCollect.register(this, pipe, this);
+      try {
+        pipe = this.pipe = new EncodeThread(this.pipeState, {
+          pixels: this.data.pixels,
+          steps: this.encoder.steps,
+          rate: this.config.inputRate,
+          dt: this.config.dt,
+        });
+        this.pipeBase = this.imagesDone;
+        closeOnCollect.register(this, pipe, this);
+      } catch {
+        pipe = null; // no worker threads here (a restricted runtime): encode in this thread
+      }
     }
     if (pipe !== null) this.feed(pipe);
     return pipe;

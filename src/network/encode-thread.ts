@@ -103,7 +103,7 @@ export interface EncodeThreadOptions {
   steps: number;
   rate: number;
   dt: number;
-  /** Images the worker may run ahead (default 16). */
+  /** Images the worker may run ahead (default 32: about 5 MB for the paper's 397 pixels × 100 steps). */
   slots?: number;
   /** Give up on a worker that encodes nothing for this long, ms (default 10,000). */
   timeoutMs?: number;
@@ -129,7 +129,7 @@ export class EncodeThread {
 
   constructor(state: Int32Array, options: EncodeThreadOptions) {
     const { pixels, steps } = options;
-    this.slots = options.slots ?? 16;
+    this.slots = options.slots ?? 32;
     this.timeoutMs = options.timeoutMs ?? 10_000;
     const buffer = new SharedArrayBuffer(ringBytes(this.slots, pixels, steps));
     this.ring = new EncodeRing(buffer, this.slots, pixels, steps);

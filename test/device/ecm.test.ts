@@ -404,6 +404,11 @@ test('bad input gets a clear CbramError', () => {
     /pulseResponse: options\.scheme\.set\.width must be a finite number >= 0/,
   );
   assertCbramError(
+    () => compileEcm(DEV, { scheme: { reset: { amplitude: 1, width: 0 } } }),
+    'E_ARG',
+    /compileEcm: options\.scheme\.reset\.width must be a finite number > 0 and <= 1, got 0/,
+  );
+  assertCbramError(
     () => pulseResponse(e, { scheme: { set: { amplitude: NaN, width: 1e-9 } } }),
     'E_ARG',
     /options\.scheme\.set\.amplitude must be a finite number of volts, got NaN/,
