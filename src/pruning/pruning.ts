@@ -40,41 +40,48 @@ export function spikeCountMaturity(threshold: number): MaturityCriterion {
   return { isMature: (_n, spikes) => spikes >= threshold };
 }
 
-/** Bits of a float32, ordered as the floats are (−0 as +0). */
-const keyBits = new Uint32Array(1);
-const keyFloat = new Float32Array(keyBits.buffer);
+/** Sort scratch for {@link weightOrder} (grown on demand, reused). */
+let keys = new Float64Array(512);
+const INDEX_BITS = 2097152; // 2^21
 
 /**
- * The inputs in order of weight, ties by index: each (weight, index) packed into one integer key
- * below 2^53 (the weight's order-preserving 32 bits, then 21 bits of index), sorted natively
- * (much faster than a comparator at 397 inputs). Longer columns use the comparator.
+ * The first `limit` inputs in order of weight, ties by index: each (weight, index) packed into
+ * one integer key below 2^53 (the weight's order-preserving 32 bits, then 21 bits of index),
+ * sorted natively (much faster than a comparator at 397 inputs). The index is the key minus
+ * floor(key / 2^21)·2^21, exact in float64 and faster than `%`. Longer columns use a comparator.
  */
-function weightOrder(weights: Float32Array): Int32Array {
+function weightOrder(weights: Float32Array, limit: number): Int32Array {
   const n = weights.length;
-  if (n > 1 << 21) {
+  const m = Math.min(limit, n);
+  if (n > INDEX_BITS) {
     const order = Int32Array.from(weights, (_, i) => i);
-    return order.sort((a, b) => weights[a]! - weights[b]! || a - b);
+    return order.sort((a, b) => weights[a]! - weights[b]! || a - b).slice(0, m);
   }
-  const keys = new Float64Array(n);
+  if (keys.length < n) keys = new Float64Array(n);
+  const k = keys.subarray(0, n);
+  const bits = new Uint32Array(weights.buffer, weights.byteOffset, n);
   for (let i = 0; i < n; i++) {
-    keyFloat[0] = weights[i]! + 0; // −0 + 0 = +0
-    const b = keyBits[0]!;
+    let b = bits[i]!;
+    if (b === 0x80000000) b = 0; // −0 as +0
     const ordered = b & 0x80000000 ? ~b >>> 0 : (b | 0x80000000) >>> 0;
-    keys[i] = ordered * 2097152 + i;
+    k[i] = ordered * INDEX_BITS + i;
   }
-  keys.sort();
-  const order = new Int32Array(n);
-  for (let j = 0; j < n; j++) order[j] = keys[j]! % 2097152;
+  k.sort();
+  const order = new Int32Array(m);
+  for (let j = 0; j < m; j++) {
+    const x = k[j]!;
+    order[j] = x - Math.floor(x / INDEX_BITS) * INDEX_BITS;
+  }
   return order;
 }
 
 /** Freeze the `count` smallest weights (ties by input index). Already-frozen entries arrive as +Infinity. */
 export const smallestWeights: PruneSelector = {
   select(weights, count) {
-    const order = weightOrder(weights);
+    const order = weightOrder(weights, count);
     let n = 0;
-    while (n < count && n < order.length && Number.isFinite(weights[order[n]!]!)) n++;
-    return order.slice(0, n);
+    while (n < order.length && Number.isFinite(weights[order[n]!]!)) n++;
+    return n === order.length ? order : order.slice(0, n);
   },
 };
 
