@@ -291,9 +291,6 @@ function resolvePhysical(
       const d = ecm.scheme[h];
       const merged = { kind: d.kind, amplitude: d.amplitude, width: d.width, ...given };
       halves[h] = checkSchemeHalf(fn, param, merged, ecm.params);
-      // A zero width passes checkSchemeHalf but leaves nothing to compile (no energy, no step).
-      if (!(halves[h].width > 0))
-        fail(fn, `${param}.width`, halves[h].width, 'a pulse width > 0 and <= 1 s');
     }
     options.scheme = halves;
   }

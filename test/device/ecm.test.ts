@@ -406,7 +406,7 @@ test('bad input gets a clear CbramError', () => {
   assertCbramError(
     () => compileEcm(DEV, { scheme: { reset: { amplitude: 1, width: 0 } } }),
     'E_ARG',
-    /compileEcm: options\.scheme\.reset\.width must be a finite number > 0 and <= 1, got 0/,
+    /compileEcm: options\.scheme\.reset\.width must be a pulse width > 0 and <= 1 s, got 0/,
   );
   assertCbramError(
     () => pulseResponse(e, { scheme: { set: { amplitude: NaN, width: 1e-9 } } }),

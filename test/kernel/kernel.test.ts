@@ -366,9 +366,12 @@ test('interrupting a long training cell stops it at an image boundary; training 
   assert.equal(text(result(same.outputs)), 'true');
 });
 
-/** A cell in the documented one-cell form: make the trainer and train it live. */
+/**
+ * A cell in the documented one-cell form: make the trainer and train it live. 50 ms presentations
+ * make its 400,000 images several seconds of training, so the resumed run spans many updates.
+ */
 const ONE_CELL =
-  "const tc = createTrainer(data, { ...opts, epochs: 1000, rule: 'device' });\nawait trainLive(tc)";
+  "const tc = createTrainer(data, { ...opts, epochs: 1000, presentation: 0.05, rule: 'device' });\nawait trainLive(tc)";
 
 test('the one-cell form: interrupt, run the same cell again, and it resumes; the counters equal an uninterrupted run', async () => {
   const first = await k.client.executeStart(ONE_CELL);
@@ -421,7 +424,7 @@ test('the one-cell form: interrupt, run the same cell again, and it resumes; the
   // Equal, counter for counter, to a run that was never interrupted.
   const same = await k.client.execute(
     [
-      "const ref = createTrainer(data, { ...opts, epochs: 1000, rule: 'device' });",
+      "const ref = createTrainer(data, { ...opts, epochs: 1000, presentation: 0.05, rule: 'device' });",
       'await ref.train();',
       'const pa = tc.progress(), pb = ref.progress();',
       "const keys = ['imagesDone', 'setPulses', 'resetPulses', 'energy', 'outputSpikes', 'runningAccuracy'] as const;",
@@ -452,7 +455,7 @@ test('a changed configuration starts fresh and says which difference made it', a
     .join('');
   assert.match(
     out,
-    /trainLive: starting fresh, because the configuration changed \(outputs: 10 → 12, epochs: 1000 → 1\); the interrupted run \(stopped at image [\d,]+\) is dropped/,
+    /trainLive: starting fresh, because the configuration changed \(outputs: 10 → 12, presentation: 0.05 → 0.02, epochs: 1000 → 1\); the interrupted run \(stopped at image [\d,]+\) is dropped/,
   );
   assert.match(text(result(changed.outputs)), /^trainLive completed: 400 of 400 images/);
 });

@@ -75,7 +75,7 @@ export function checkSchemeHalf(
   const kind = checkOneOf(fn, `${param}.kind`, q.kind ?? 'identical', SCHEME_KINDS);
   checkPulseInputs(fn, p, param, q.amplitude, q.width);
   // A scheme's pulse has a width: 0 would compile to steps of nothing at an undefined voltage.
-  checkNumber(fn, `${param}.width`, q.width, { min: 0, exclusiveMin: true, max: 1 });
+  if (!(q.width > 0)) fail(fn, `${param}.width`, q.width, 'a pulse width > 0 and <= 1 s');
   if (q.amplitude < 0)
     fail(
       fn,
