@@ -37,6 +37,7 @@ import { checkBudget, checkOneOf, checkOptions, fail } from '../core/validate';
 import { DEVICE_DEFAULTS, checkDeviceConfig, type DeviceConfig, type DeviceModel } from './config';
 import type { PulseResponse } from './curves';
 import { FN, readRows } from './fit-input';
+import { fitEcm, type EcmFit, type EcmFitOptions, type EcmMeasurement } from './ecm/fit';
 import { prepare } from './fit-steps';
 import {
   deviceScales,
@@ -83,6 +84,15 @@ export interface FitDeviceOptions {
    * (model, gMin, gMax, c2cStd and the Dtod spreads) override these.
    */
   base?: Partial<DeviceConfig>;
+}
+
+/**
+ * Options of {@link fitDevice} for the physical model: `model: 'ecm'` and the options of
+ * {@link fitEcm} (the base physical device, the measurement's scheme and temperature, which
+ * lumped parameters to fit, ...).
+ */
+export interface FitEcmDeviceOptions extends EcmFitOptions {
+  model: 'ecm';
 }
 
 /** One fitted candidate model. */
@@ -171,13 +181,45 @@ const NOT_FITTED = [
  */
 export function fitDevice(
   data: string | PulseColumns | PulseResponse | ColumnTable,
-  options: FitDeviceOptions = {},
-): DeviceFit {
+  options?: FitDeviceOptions,
+): DeviceFit;
+/**
+ * Fit the lumped parameters of the physical CBRAM model (`model: 'ecm'`) to measured trains, in
+ * the same data forms, or to a list of measurements each with its scheme (several amplitudes
+ * tell a prefactor from its field factor). The work is {@link fitEcm}'s; see docs/devices.md.
+ *
+ * @example
+ * const fit = fitDevice(csvText, { model: 'ecm', scheme: { set: { amplitude: 1, width: 10e-9 } } });
+ * fit.params.setVelocity; fit.config; // the fitted values; the device compiled for training
+ */
+export function fitDevice(
+  data: string | PulseColumns | PulseResponse | ColumnTable | readonly EcmMeasurement[],
+  options: FitEcmDeviceOptions,
+): EcmFit;
+export function fitDevice(
+  data: string | PulseColumns | PulseResponse | ColumnTable | readonly EcmMeasurement[],
+  options: FitDeviceOptions | FitEcmDeviceOptions = {},
+): DeviceFit | EcmFit {
+  if (options !== null && typeof options === 'object' && options.model === 'ecm')
+    return fitPhysical(data, options);
+  if (Array.isArray(data) && data.length > 0 && (data[0] as { scheme?: unknown }).scheme)
+    fail(
+      FN,
+      'data',
+      'a list of measurements with schemes',
+      "one pulse-response data set (a list of { scheme, data } measurements needs model: 'ecm')",
+    );
   checkOptions(FN, options, ['model', 'name', 'base']);
   const kinds =
     options.model === undefined
       ? FIT_MODEL_KINDS
-      : [checkOneOf(FN, 'options.model', options.model, FIT_MODEL_KINDS)];
+      : // 'ecm' went to fitPhysical above; it is listed so the message names every choice.
+        [
+          checkOneOf(FN, 'options.model', options.model, [
+            ...FIT_MODEL_KINDS,
+            'ecm',
+          ]) as FitModelKind,
+        ];
   const name = options.name ?? 'fitted';
   if (typeof name !== 'string' || !name) fail(FN, 'options.name', name, 'a non-empty string');
   const base = options.base ?? {};
@@ -313,4 +355,30 @@ export function toCSV(response: PulseResponse): string {
     );
   }
   return lines.join('\n') + '\n';
+}
+
+/** fitDevice for the physical model: the data read as fitDevice reads it, then fitEcm. */
+function fitPhysical(
+  data: string | PulseColumns | PulseResponse | ColumnTable | readonly EcmMeasurement[],
+  options: FitEcmDeviceOptions,
+): EcmFit {
+  const rest: EcmFitOptions = { ...options };
+  delete (rest as { model?: string }).model;
+  if (Array.isArray(data)) return fitEcm(data as readonly EcmMeasurement[], rest);
+  const rows = readRows(data);
+  const cycles = new Map<string, number>();
+  const cycle = rows.cycle.map((c) => {
+    if (!cycles.has(c)) cycles.set(c, cycles.size);
+    return cycles.get(c)!;
+  });
+  return fitEcm(
+    {
+      direction: Array.from(rows.up, (u) => (u ? 'set' : 'reset')),
+      pulse: rows.pulse,
+      conductance: rows.g,
+      cycle,
+      device: rows.dev,
+    },
+    rest,
+  );
 }

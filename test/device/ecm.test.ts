@@ -13,6 +13,7 @@ import {
   createTally,
   devicePreset,
   ECM_DEVICES,
+  fitDevice,
   fitEcm,
   gapOf,
   integratePulse,
@@ -513,5 +514,54 @@ test('fitEcm recovers the lumped parameters from trains at two amplitudes (seede
       ),
     'E_ARG',
     /did you mean "setVelocity"/,
+  );
+});
+
+test("fitDevice(data, { model: 'ecm' }) fits the physical model from CSV text, columns or measurements, as fitEcm does", () => {
+  const at = (a: number) => ({
+    set: { amplitude: a, width: 10e-9 },
+    reset: { amplitude: a, width: 10e-9 },
+  });
+  const p = { ...P, setVelocity: P.setVelocity * 1.5, gapDtod: 0, c2cStd: 0, velocityDtod: 0 };
+  const config = compileEcm({ ...DEV, params: p });
+  const measured = pulseResponse(config, {
+    scheme: at(1),
+    cycles: 2,
+    setPulses: 30,
+    resetPulses: 30,
+    seed: 2,
+  });
+  const opts = { scheme: at(1), fit: ['setVelocity', 'resetVelocity'] as const, iterations: 80 };
+  const direct = fitEcm(measured, { ...opts, fit: [...opts.fit] });
+  const viaColumns = fitDevice(measured, { model: 'ecm', ...opts, fit: [...opts.fit] });
+  assert.deepEqual(viaColumns.params, direct.params);
+  assert.ok(
+    Math.abs(direct.params.setVelocity! / p.setVelocity - 1) < 0.02,
+    `${direct.params.setVelocity}`,
+  );
+  // The same trains as CSV text, as a user's measurement file would hold them.
+  const csv = ['pulse,conductance,direction,cycle,device'];
+  for (let i = 0; i < measured.conductance.length; i++)
+    csv.push(
+      `${measured.pulse[i]},${measured.conductance[i]},${measured.direction[i]},${measured.cycle[i]},${measured.device[i]}`,
+    );
+  const viaCsv = fitDevice(csv.join('\n'), { model: 'ecm', ...opts, fit: [...opts.fit] });
+  assert.ok(Math.abs(viaCsv.params.setVelocity! / direct.params.setVelocity! - 1) < 1e-6);
+  assert.equal(viaCsv.config.model.kind, 'steps');
+  // Several measurements, each with its scheme.
+  const list = [{ scheme: at(1), data: measured }];
+  assert.deepEqual(
+    fitDevice(list, { model: 'ecm', fit: [...opts.fit], iterations: opts.iterations }).params,
+    direct.params,
+  );
+  assertCbramError(
+    () => fitDevice(measured, { model: 'ecn' as never }),
+    'E_ARG',
+    /fitDevice: options\.model must be one of .*"ecm" \(did you mean "ecm"\?\)/,
+  );
+  assertCbramError(
+    () => fitDevice(list as never),
+    'E_ARG',
+    /fitDevice: data must be one pulse-response data set \(a list of \{ scheme, data \} measurements needs model: 'ecm'\)/,
   );
 });
