@@ -436,10 +436,7 @@ export class Trainer implements SpikingModel {
         this.biasOffset += etaB / K;
         this.winnerSteps[this.nWinners] = t;
         this.winners[this.nWinners++] = k;
-        if (this.pruner)
-          this.pruner.onSpike(k, this.synapses, (kk, cells, value) =>
-            this.recordPrune(kk, cells, value),
-          );
+        if (this.pruner) this.pruner.onSpike(k, this.synapses, this.onPrune);
       },
       null,
     );
@@ -472,6 +469,10 @@ export class Trainer implements SpikingModel {
     for (let s = 0; s < this.nWinners; s++) r[label * K + this.winners[s]!] += 1;
     if ((this.imagesDone & 1023) === 0) for (let j = 0; j < r.length; j++) r[j] = r[j]! * 0.5;
   }
+
+  /** Called by the pruner when it freezes cells (one function for the run, not one per spike). */
+  private readonly onPrune = (k: number, cells: Int32Array, value: number): void =>
+    this.recordPrune(k, cells, value);
 
   private recordPrune(k: number, cells: Int32Array, value: number): void {
     if (!(this.synapses instanceof DeviceSynapses)) return;
