@@ -5,8 +5,17 @@
  */
 import * as aq from 'arquero';
 import { createRng } from '../core/rng';
-import { checkBudget, checkInt, checkNumber, checkOptions, fail } from '../core/validate';
+import {
+  checkBoolean,
+  checkBudget,
+  checkInt,
+  checkNumber,
+  checkOptions,
+  fail,
+} from '../core/validate';
 import { checkDataset, type Dataset } from '../data/mnist';
+import { EncodeThread, encodeThreadByDefault } from '../network/encode-thread';
+import type { SpikeRaster } from '../network/encoding';
 import { RASTER_BYTES, checkSpikingModel } from './checks';
 import type { Rng } from '../core/rng';
 
@@ -32,6 +41,11 @@ export interface EvaluateOptions {
    * total; about every 1 % of a phase and once at its end. For progress bars.
    */
   onProgress?: (p: EvaluateProgress) => void;
+  /**
+   * Encode the next images on a second thread while this one presents them (default: on the
+   * main thread of a machine with 2 or more cores). The results are the same, bit for bit.
+   */
+  encodeThread?: boolean;
 }
 
 /** A progress report of {@link evaluate}. */
@@ -87,10 +101,46 @@ export interface SpikingModel {
   ): number;
   /** Presentation length in time steps (with `steps` undefined in {@link respond}). */
   readonly presentationSteps: number;
+  /**
+   * The input encoder's settings for a presentation of `steps` (default the model's), if `respond`
+   * encodes with the Poisson encoder (rate, Hz; dt, s; steps) and so can take rasters encoded
+   * ahead on another thread through {@link respondRaster}; null or absent otherwise.
+   */
+  encodingFor?(steps?: number): { rate: number; dt: number; steps: number } | null;
+  /** What `respond` does after encoding: present a raster (drawn from `streams.spikes`), learning off. */
+  respondRaster?(raster: SpikeRaster, wta: Rng, counts: Int32Array): number;
   /** Enter an evaluation phase (for energy accounting); returns a function that leaves it. */
   enterPhase?(phase: 'label' | 'test'): () => void;
   /** Account for output spikes of an evaluation phase. */
   recordSpikes?(phase: 'label' | 'test', spikes: number): void;
+}
+
+/** Images below which starting an encoding thread does not pay (it takes ~40 ms). */
+const ENCODE_THREAD_MIN_IMAGES = 500;
+
+/**
+ * An encoding thread for the first `n` images of `data` in order, from the state of `spikes`,
+ * filled, or null where the model cannot take rasters or a thread does not pay or cannot start.
+ */
+function encodeAhead(
+  model: SpikingModel,
+  data: Dataset,
+  n: number,
+  spikes: Rng,
+  steps: number | undefined,
+): EncodeThread | null {
+  const enc = model.respondRaster ? (model.encodingFor?.(steps) ?? null) : null;
+  if (enc === null || n < ENCODE_THREAD_MIN_IMAGES) return null;
+  const state = new Int32Array(4);
+  spikes.exportState(state);
+  let pipe: EncodeThread;
+  try {
+    pipe = new EncodeThread(state, { pixels: data.pixels, ...enc });
+  } catch {
+    return null; // no worker threads here: encode in this thread
+  }
+  while (pipe.room && pipe.pushed < n) pipe.push(data.images, pipe.pushed * data.pixels);
+  return pipe;
 }
 
 /** Output spike counts per image, with learning off. */
@@ -103,22 +153,36 @@ function respond(
   steps: number | undefined,
   visit: (img: number, counts: Int32Array) => void,
   onProgress?: (p: EvaluateProgress) => void,
+  thread = encodeThreadByDefault(),
 ): number {
   const rng = createRng(seed).stream(phase);
   const every = Math.max(1, Math.ceil(n / 100));
   const streams = { spikes: rng.stream('spikes'), wta: rng.stream('wta') };
   const counts = new Int32Array(model.outputs);
+  let pipe = thread ? encodeAhead(model, data, n, streams.spikes, steps) : null;
+  const N = data.pixels;
   const leave = model.enterPhase?.(phase);
   let total = 0;
   try {
     for (let img = 0; img < n; img++) {
       counts.fill(0);
-      total += model.respond(data, img, streams, counts, steps);
+      const got = pipe?.take() ?? null;
+      if (got !== null) {
+        total += model.respondRaster!(got.raster, streams.wta, counts);
+        streams.spikes.importState(got.state); // where encoding here would have left it
+        pipe!.release();
+        while (pipe!.room && pipe!.pushed < n) pipe!.push(data.images, pipe!.pushed * N);
+      } else {
+        if (pipe !== null) pipe.close(); // failed: encode here from its intact stream
+        pipe = null;
+        total += model.respond(data, img, streams, counts, steps);
+      }
       visit(img, counts);
       if (onProgress && ((img + 1) % every === 0 || img + 1 === n))
         onProgress({ phase, done: img + 1, total: n });
     }
   } finally {
+    pipe?.close();
     leave?.();
   }
   model.recordSpikes?.(phase, total);
@@ -172,6 +236,7 @@ function labelsFor(
   seed: number,
   steps: number | undefined,
   onProgress?: (p: EvaluateProgress) => void,
+  thread?: boolean,
 ): Int8Array {
   const K = model.outputs;
   const resp = new Float64Array(10 * K);
@@ -190,6 +255,7 @@ function labelsFor(
       for (let k = 0; k < K; k++) resp[o + k] += counts[k]!;
     },
     onProgress,
+    thread,
   );
   const labels = new Int8Array(K).fill(-1);
   for (let k = 0; k < K; k++) {
@@ -229,7 +295,12 @@ export function evaluate(model: SpikingModel, options: EvaluateOptions): Evaluat
     'seed',
     'presentation',
     'onProgress',
+    'encodeThread',
   ]);
+  const thread =
+    options.encodeThread === undefined
+      ? encodeThreadByDefault()
+      : checkBoolean(fn, 'options.encodeThread', options.encodeThread);
   if (options.onProgress !== undefined && typeof options.onProgress !== 'function')
     fail(fn, 'options.onProgress', options.onProgress, 'a function (p) => void');
   const labelData = checkDataset(
@@ -267,7 +338,7 @@ export function evaluate(model: SpikingModel, options: EvaluateOptions): Evaluat
     checkSteps(fn, 'presentation steps', steps, labelData);
     checkSteps(fn, 'presentation steps', steps, testData);
   }
-  const labels = labelsFor(model, labelData, nLabel, seed, steps, options.onProgress);
+  const labels = labelsFor(model, labelData, nLabel, seed, steps, options.onProgress, thread);
   const predictions = new Int8Array(nTest);
   const confusion = new Int32Array(100);
   const K = model.outputs;
@@ -301,6 +372,7 @@ export function evaluate(model: SpikingModel, options: EvaluateOptions): Evaluat
       if (pred >= 0) confusion[y * 10 + pred]++;
     },
     options.onProgress,
+    thread,
   );
   const neuronsPerClass = new Array<number>(10).fill(0);
   for (const l of labels) if (l >= 0) neuronsPerClass[l]!++;

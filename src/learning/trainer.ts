@@ -20,10 +20,8 @@ import {
 } from '../core/validate';
 import { checkDataset, type Dataset } from '../data/mnist';
 import { createLedger, type EnergyLedger } from '../energy';
-import * as os from 'node:os';
-import { isMainThread } from 'node:worker_threads';
 import { createPoissonEncoder, type PoissonEncoder, type SpikeRaster } from '../network/encoding';
-import { EncodeThread } from '../network/encode-thread';
+import { EncodeThread, encodeThreadByDefault } from '../network/encode-thread';
 import { DeviceSynapses, IdealSynapses, type Synapses } from '../network/synapses';
 import { WtaLayer } from '../network/wta';
 import { Pruner } from '../pruning/pruning';
@@ -248,6 +246,17 @@ export class Trainer implements SpikingModel {
       onSpike ? (winner, _active, _n, t) => onSpike(winner, t) : null,
       counts,
     );
+  }
+
+  /** @internal The encoder's settings for `steps` (SpikingModel), or null on the JS reference path. */
+  encodingFor(steps?: number): { rate: number; dt: number; steps: number } | null {
+    const enc = this.encoderFor(steps);
+    return enc.simd ? { rate: enc.rate, dt: enc.dt, steps: enc.steps } : null;
+  }
+
+  /** @internal Present a raster encoded elsewhere, learning off (SpikingModel). */
+  respondRaster(raster: SpikeRaster, wta: Rng, counts: Int32Array): number {
+    return this.layer.present(raster, this.synapses, this.bias, this.biasOffset, wta, null, counts);
   }
 
   /** Presentation length in 1 ms steps. */
@@ -550,7 +559,7 @@ export class Trainer implements SpikingModel {
     };
     const threaded =
       options.encodeThread === undefined
-        ? isMainThread && os.availableParallelism() >= 2
+        ? encodeThreadByDefault()
         : checkBoolean(fn, 'options.encodeThread', options.encodeThread);
     this.encodeThreadFor(threaded && stopAt > this.imagesDone);
     let status: TrainResult['status'] = 'completed';

@@ -18,8 +18,9 @@
  * worker that stops answering is given up after `timeoutMs`; in both cases the trainer encodes in
  * its own thread from there, from its intact stream.
  */
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { Worker, isMainThread } from 'node:worker_threads';
 import type { SpikeRaster } from './encoding';
 
 /** Header words (Int32). */
@@ -230,6 +231,15 @@ export class EncodeThread {
     Atomics.notify(this.ring.header, PUSHED);
     void this.worker.terminate();
   }
+}
+
+/**
+ * Whether to encode on a second thread when the caller does not say: on the main thread of a
+ * machine with 2 or more cores; off in worker threads (e.g. a sweep's, which already keep every
+ * core busy).
+ */
+export function encodeThreadByDefault(): boolean {
+  return isMainThread && os.availableParallelism() >= 2;
 }
 
 /** Header indices, for the worker. @internal */

@@ -10,6 +10,7 @@ import { firstN, loadPaperMnist, subset } from '../../src/data';
 import {
   checkpointBytes,
   createTrainer,
+  evaluate,
   restoreCheckpointInto,
   type Trainer,
 } from '../../src/learning';
@@ -134,4 +135,25 @@ test('switching the thread off mid-run, or losing it, changes nothing', async ()
   await t.train({ encodeThread: true, maxImages: 50 });
   await t.train();
   assert.deepEqual(snapshot(t), want);
+});
+
+test('evaluation with the encoding thread equals evaluation without it, at the training and at a longer presentation', async () => {
+  const t = createTrainer(data, DEVICE);
+  await t.train({ maxImages: 400 });
+  const testData = subset(mnist.test, firstN(600));
+  const labelData = subset(mnist.train, firstN(600));
+  for (const presentation of [undefined, 0.15]) {
+    // 600 images in each phase: above the 500 from which a phase starts its thread.
+    const opts = { labelData, testData, labelImages: 600, testImages: 600, presentation };
+    const here = evaluate(t, { ...opts, encodeThread: false });
+    const there = evaluate(t, { ...opts, encodeThread: true });
+    assert.deepEqual(there, here);
+    assert.ok(here.accuracy > 0.3, `a trained network classifies (${here.accuracy})`);
+  }
+  // Evaluation leaves the training streams alone, thread or not.
+  assert.equal(t.imagesDone, 400);
+  assert.throws(
+    () => evaluate(t, { testData, encodeThread: 1 as never }),
+    /evaluate: options\.encodeThread must be true or false, got 1/,
+  );
 });
