@@ -234,6 +234,7 @@ interface WasmExports {
     pulses: number,
     rng: number,
     last: number,
+    scratch: number,
   ): void;
   activeRows(since: number): number;
   spikeWinner: TrainKernel['spikeWinner'];
@@ -460,6 +461,7 @@ function bindTrain(
     L.pulses,
     L.rng,
     L.last,
+    L.v, // the dense read's input vector, idle while training: stdpIdeal's scratch
   );
   return {
     idx: new Int32Array(buf, L.idx, rows),

@@ -32,6 +32,8 @@ let flagsB: usize = 0;
 let pulsesB: usize = 0;
 let rngB: usize = 0;
 let lastB: usize = 0;
+/** Scratch of i32 × rows for stdpIdeal's cell lists (the dense read's input vector, idle then). */
+let scratchB: usize = 0;
 /** Σ of the column currents of the last device read (the host's energy figure). */
 let readSumG: f64 = 0;
 /** LTD updates of the last stdp call (its LTP count is returned). */
@@ -40,13 +42,14 @@ let ltdG: i32 = 0;
 /**
  * Bind this instance to one matrix g (rows × cols f32) and its scratch: idx (i32 × rows), out
  * (f32 × cols), u and bias (f64 × cols), the frozen mask (u8 × rows·cols), flags (u8 × rows),
- * pulse counts (i8 × rows), a generator state (4 × i32) and each row's last spike step
- * (i32 × rows).
+ * pulse counts (i8 × rows), a generator state (4 × i32), each row's last spike step
+ * (i32 × rows) and a scratch of i32 × rows.
  */
 export function bindTrain(
   g: usize, rows: i32, cols: i32, idx: usize, out: usize, u: usize, bias: usize,
-  mask: usize, flags: usize, pulses: usize, rng: usize, last: usize,
+  mask: usize, flags: usize, pulses: usize, rng: usize, last: usize, scratch: usize,
 ): void {
+  scratchB = scratch;
   gB = g;
   rowsB = rows;
   colsB = cols;
@@ -377,27 +380,42 @@ export function stdpIdeal(k: i32, count: i32, eta: f64, c: f64, wMin: f64, wMax:
   const N = rowsB;
   const step = <usize>colsB;
   const mask = maskB;
+  // The cells to update are listed first, without branches (each list entry is written, and the
+  // count advances only for a cell that qualifies), then updated in the same order as a loop
+  // that skips the others: once pruning has frozen a random half of a column, a branch on the
+  // mask is mispredicted every other cell.
+  const list = scratchB;
   // LTP: the unfrozen active cells, in pairs (a last odd one paired with itself).
-  let ltp = 0;
-  let pend: usize = 0;
+  let m: usize = 0;
   for (let j = 0; j < count; j++) {
     const cell = <usize>load<i32>(idxB + (<usize>j << 2)) * step + <usize>k;
-    if (load<u8>(mask + cell) != 0) continue;
-    if (ltp & 1) ltpPair(pend, cell << 2, eta, c, wMin, wMax);
-    else pend = cell << 2;
-    ltp++;
+    store<i32>(list + (m << 2), <i32>cell);
+    m += <usize>(load<u8>(mask + cell) == 0);
   }
-  if (ltp & 1) ltpPair(pend, pend, eta, c, wMin, wMax);
+  for (let q: usize = 0; q + 1 < m; q += 2)
+    ltpPair(
+      <usize>load<i32>(list + (q << 2)) << 2,
+      <usize>load<i32>(list + ((q + 1) << 2)) << 2,
+      eta, c, wMin, wMax,
+    );
+  if (m & 1) {
+    const last = <usize>load<i32>(list + ((m - 1) << 2)) << 2;
+    ltpPair(last, last, eta, c, wMin, wMax);
+  }
+  const ltp = <i32>m;
   // LTD: the other unfrozen cells.
-  let ltd = 0;
+  let d: usize = 0;
   let j = <usize>k;
   for (let i = 0; i < N; i++, j += step) {
-    if ((load<u8>(mask + j) | load<u8>(flagsB + <usize>i)) != 0) continue;
-    const p = gB + (j << 2);
+    store<i32>(list + (d << 2), <i32>j);
+    d += <usize>((load<u8>(mask + j) | load<u8>(flagsB + <usize>i)) == 0);
+  }
+  for (let q: usize = 0; q < d; q++) {
+    const p = gB + (<usize>load<i32>(list + (q << 2)) << 2);
     const y = <f64>load<f32>(p) - eta;
     store<f32>(p, <f32>(y < wMin ? wMin : y > wMax ? wMax : y));
-    ltd++;
   }
+  const ltd = <i32>d;
   ltdG = ltd;
   return ltp;
 }
@@ -456,8 +474,12 @@ export function devicePulses(k: i32, count: i32, base: i32, frac: f64, logq: f64
       x += 1 + Math.floor(logFdlibm((<f64>(<u32>r) + 0.5) * TWO_M32) / logq);
       if (!(x < n)) break;
       const i = <i32>x;
-      if (load<u8>(maskB + <usize>i * step + <usize>k) == 0)
-        store<i8>(p + <usize>i, load<u8>(flagsB + <usize>i) != 0 ? 1 : -1);
+      // Branchless: a frozen cell gets 0 (as the zero fill left it). A branch on the mask is
+      // mispredicted half the time once pruning has frozen a random half of the column, and each
+      // miss throws away the next draws' logarithms already under way.
+      const keep = <i32>(load<u8>(maskB + <usize>i * step + <usize>k) == 0);
+      const sign = (<i32>(load<u8>(flagsB + <usize>i) != 0) << 1) - 1;
+      store<i8>(p + <usize>i, <i8>(sign * keep));
     }
     store<i32>(rngB, s0);
     store<i32>(rngB, s1, 4);
@@ -531,13 +553,15 @@ export function devicePulseColumn(k: i32, count: i32, frac: f64, logq: f64): i32
     if (!(x < n)) break;
     const i = <i32>x;
     const cell = <usize>i * step + <usize>k;
-    if (load<u8>(maskB + cell) != 0) continue;
+    // Branchless (see devicePulses): a frozen cell writes 0 and a queue entry that the next
+    // pulsed cell overwrites, since m does not advance.
+    const keep = <i32>(load<u8>(maskB + cell) == 0);
     const up = <i32>(load<u8>(flagsB + <usize>i) != 0);
-    store<i8>(p + <usize>i, <i8>(up + up - 1));
-    faults |= <i32>load<u8>(stuck + cell);
+    store<i8>(p + <usize>i, <i8>((up + up - 1) * keep));
+    faults |= <i32>load<u8>(stuck + cell) * keep; // stuck codes may exceed 1: no &
     store<i32>(list + (m << 2), <i32>(cell << 1) | up);
-    m++;
-    ups += up;
+    m += <usize>keep;
+    ups += up & keep;
   }
   store<i32>(rngB, s0);
   store<i32>(rngB, s1, 4);
