@@ -10,7 +10,6 @@ import * as os from 'node:os';
 import { CbramError } from '../core/errors';
 import { checkInt, checkOptions } from '../core/validate';
 import { loadPaperMnist, type Mnist } from '../data/mnist';
-import { energyOf } from '../device/energy';
 import { pulseResponse } from '../device/curves';
 import { EVENT_KINDS, EVENT_PHASES } from '../energy/events';
 import { loadCheckpoint, saveCheckpoint } from '../learning/checkpoint';
@@ -175,10 +174,10 @@ function runPulse(trial: Trial, options: RunTrialOptions, t0: number): TrialOutc
         break;
       }
     (set ? halfSet : halfReset).push(k);
+    // Each row's energy is its pulse's: ∫V·I dt for a physical device, V²·G·t otherwise.
     for (let j = start + 1; j <= end; j++) {
-      const e = energyOf(set ? dev.set : dev.reset, 1, r.conductance[j - 1]!);
-      if (set) eSet += e;
-      else eReset += e;
+      if (set) eSet += r.energy[j]!;
+      else eReset += r.energy[j]!;
     }
     start = end + 1;
   }

@@ -10,6 +10,8 @@ import { loadPaperMnist } from '../../src/data/mnist';
 import { compileEcm, compiledEcm } from '../../src/device/ecm/compile';
 import { ECM_DEVICES } from '../../src/device/ecm/devices';
 import { PRESETS } from '../../src/device/presets';
+import { pulseResponse } from '../../src/device/curves';
+import { energyOf } from '../../src/device/energy';
 import { EVENT_KINDS } from '../../src/energy/events';
 import { evaluate } from '../../src/learning/evaluate';
 import { createTrainer } from '../../src/learning/trainer';
@@ -137,6 +139,29 @@ test('a device-only sweep simulates the scheme at the temperature', async () => 
   }
   // A stronger SET pulse covers half the swing in fewer pulses.
   assert.ok(rows[1]!.metrics.set_half_pulses! < rows[0]!.metrics.set_half_pulses!);
+  // The energy is the physics' ∫V·I dt of every pulse, as pulseResponse reports it, not the
+  // V²·G·t of the compiled config's nominal pulses.
+  const t = trialAt(s, 0);
+  const r = pulseResponse(t.config.device!, {
+    ...t.config.pulseResponse,
+    seed: t.seed,
+    ...t.config.physical!,
+  });
+  let physics = 0;
+  let nominal = 0;
+  for (let j = 0; j < r.energy.length; j++) {
+    physics += r.energy[j]!;
+    if (r.pulse[j]! > 0) {
+      const pulse = r.direction[j] === 'set' ? t.config.device!.set : t.config.device!.reset;
+      nominal += energyOf(pulse, 1, r.conductance[j - 1]!);
+    }
+  }
+  const e = rows[0]!.metrics.energy_J!;
+  assert.ok(Math.abs(e - physics) <= 1e-12 * physics, `${e} vs ${physics}`);
+  assert.ok(
+    Math.abs(nominal - physics) > 0.01 * physics,
+    `the two pricings differ here: ${nominal} vs ${physics}`,
+  );
 });
 
 function refused(spec: unknown, message: RegExp, code = 'E_ARG'): void {
