@@ -236,9 +236,11 @@ export class EncodeThread {
 /**
  * Whether to encode on a second thread when the caller does not say: on the main thread of a
  * machine with 2 or more cores; off in worker threads (e.g. a sweep's, which already keep every
- * core busy).
+ * core busy), and off everywhere with the environment variable `CBRAM_ENCODE_THREAD=0` (e.g. on a
+ * machine shared with other jobs).
  */
 export function encodeThreadByDefault(): boolean {
+  if (process.env.CBRAM_ENCODE_THREAD === '0') return false;
   return isMainThread && os.availableParallelism() >= 2;
 }
 

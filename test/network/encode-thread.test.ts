@@ -15,7 +15,8 @@ import {
   type Trainer,
 } from '../../src/learning';
 import { createPoissonEncoder } from '../../src/network/encoding';
-import { EncodeThread } from '../../src/network/encode-thread';
+import * as os from 'node:os';
+import { EncodeThread, encodeThreadByDefault } from '../../src/network/encode-thread';
 
 const mnist = loadPaperMnist();
 const data = subset(mnist.train, firstN(400));
@@ -156,4 +157,17 @@ test('evaluation with the encoding thread equals evaluation without it, at the t
     () => evaluate(t, { testData, encodeThread: 1 as never }),
     /evaluate: options\.encodeThread must be true or false, got 1/,
   );
+});
+
+test('the default: on with 2 or more cores on the main thread, off with CBRAM_ENCODE_THREAD=0', () => {
+  const saved = process.env.CBRAM_ENCODE_THREAD;
+  try {
+    delete process.env.CBRAM_ENCODE_THREAD;
+    assert.equal(encodeThreadByDefault(), os.availableParallelism() >= 2);
+    process.env.CBRAM_ENCODE_THREAD = '0';
+    assert.equal(encodeThreadByDefault(), false);
+  } finally {
+    if (saved === undefined) delete process.env.CBRAM_ENCODE_THREAD;
+    else process.env.CBRAM_ENCODE_THREAD = saved;
+  }
 });
