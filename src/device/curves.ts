@@ -58,6 +58,18 @@ export interface PulseResponse {
   energy: Float64Array;
 }
 
+/** @internal A PulseResponse of `n` rows, to be filled. */
+export function emptyPulseResponse(n: number): PulseResponse {
+  return {
+    device: new Int32Array(n),
+    cycle: new Int32Array(n),
+    direction: new Array<'set' | 'reset'>(n),
+    pulse: new Int32Array(n),
+    conductance: new Float64Array(n),
+    energy: new Float64Array(n),
+  };
+}
+
 /**
  * Simulate SET/RESET trains. Every device starts fully reset. A physical device (`cbram-ecm`, or
  * any config from compileEcm) is simulated by integrating its physics pulse by pulse, with the
@@ -120,14 +132,7 @@ export function pulseResponse(
   }
   const dev = createDeviceArray(config, nDev, rng.stream('d2d'));
   const c2c = rng.stream('c2c');
-  const out: PulseResponse = {
-    device: new Int32Array(n),
-    cycle: new Int32Array(n),
-    direction: new Array(n),
-    pulse: new Int32Array(n),
-    conductance: new Float64Array(n),
-    energy: new Float64Array(n),
-  };
+  const out = emptyPulseResponse(n);
   const tally = createTally();
   const up = Int8Array.of(1);
   const down = Int8Array.of(-1);

@@ -5,16 +5,14 @@
  */
 import * as aq from 'arquero';
 import { createRng } from '../core/rng';
-import {
-  checkBoolean,
-  checkBudget,
-  checkInt,
-  checkNumber,
-  checkOptions,
-  fail,
-} from '../core/validate';
+import { checkBudget, checkInt, checkNumber, checkOptions, fail } from '../core/validate';
 import { checkDataset, type Dataset } from '../data/mnist';
-import { EncodeThread, encodeThreadByDefault } from '../network/encode-thread';
+import {
+  ENCODE_THREAD_MIN_IMAGES,
+  EncodeThread,
+  encodeThreadByDefault,
+  encodeThreadOption,
+} from '../network/encode-thread';
 import type { SpikeRaster } from '../network/encoding';
 import { RASTER_BYTES, checkSpikingModel } from './checks';
 import type { Rng } from '../core/rng';
@@ -115,12 +113,9 @@ export interface SpikingModel {
   recordSpikes?(phase: 'label' | 'test', spikes: number): void;
 }
 
-/** Images below which starting an encoding thread does not pay (it takes ~40 ms). */
-const ENCODE_THREAD_MIN_IMAGES = 500;
-
 /**
- * An encoding thread for the first `n` images of `data` in order, from the state of `spikes`,
- * filled, or null where the model cannot take rasters or a thread does not pay or cannot start.
+ * An encoding thread for the first `n` images of `data` in order, from the state of `spikes`, or
+ * null where the model cannot take rasters or a thread does not pay or cannot start.
  */
 function encodeAhead(
   model: SpikingModel,
@@ -133,14 +128,13 @@ function encodeAhead(
   if (enc === null || n < ENCODE_THREAD_MIN_IMAGES) return null;
   const state = new Int32Array(4);
   spikes.exportState(state);
-  let pipe: EncodeThread;
-  try {
-    pipe = new EncodeThread(state, { pixels: data.pixels, ...enc });
-  } catch {
-    return null; // no worker threads here: encode in this thread
-  }
-  while (pipe.room && pipe.pushed < n) pipe.push(data.images, pipe.pushed * data.pixels);
-  return pipe;
+  const N = data.pixels;
+  return EncodeThread.start(state, {
+    pixels: N,
+    ...enc,
+    images: data.images,
+    offsetOf: (seq) => (seq < n ? seq * N : -1),
+  });
 }
 
 /** Output spike counts per image, with learning off. */
@@ -160,18 +154,15 @@ function respond(
   const streams = { spikes: rng.stream('spikes'), wta: rng.stream('wta') };
   const counts = new Int32Array(model.outputs);
   let pipe = thread ? encodeAhead(model, data, n, streams.spikes, steps) : null;
-  const N = data.pixels;
   const leave = model.enterPhase?.(phase);
   let total = 0;
   try {
     for (let img = 0; img < n; img++) {
       counts.fill(0);
-      const got = pipe?.take() ?? null;
-      if (got !== null) {
-        total += model.respondRaster!(got.raster, streams.wta, counts);
-        streams.spikes.importState(got.state); // where encoding here would have left it
-        pipe!.release();
-        while (pipe!.room && pipe!.pushed < n) pipe!.push(data.images, pipe!.pushed * N);
+      const ahead = pipe?.take() ?? null;
+      if (ahead !== null) {
+        total += model.respondRaster!(ahead, streams.wta, counts);
+        pipe!.release(streams.spikes);
       } else {
         if (pipe !== null) pipe.close(); // failed: encode here from its intact stream
         pipe = null;
@@ -297,10 +288,7 @@ export function evaluate(model: SpikingModel, options: EvaluateOptions): Evaluat
     'onProgress',
     'encodeThread',
   ]);
-  const thread =
-    options.encodeThread === undefined
-      ? encodeThreadByDefault()
-      : checkBoolean(fn, 'options.encodeThread', options.encodeThread);
+  const thread = encodeThreadOption(fn, options.encodeThread);
   if (options.onProgress !== undefined && typeof options.onProgress !== 'function')
     fail(fn, 'options.onProgress', options.onProgress, 'a function (p) => void');
   const labelData = checkDataset(

@@ -10,7 +10,6 @@
 import { createCrossbar } from '../crossbar/crossbar';
 import { createRng, type Rng } from '../core/rng';
 import {
-  checkBoolean,
   checkBudget,
   checkFunction,
   checkInt,
@@ -21,7 +20,11 @@ import {
 import { checkDataset, type Dataset } from '../data/mnist';
 import { createLedger, type EnergyLedger } from '../energy';
 import { createPoissonEncoder, type PoissonEncoder, type SpikeRaster } from '../network/encoding';
-import { EncodeThread, encodeThreadByDefault } from '../network/encode-thread';
+import {
+  ENCODE_THREAD_MIN_IMAGES,
+  EncodeThread,
+  encodeThreadOption,
+} from '../network/encode-thread';
 import { DeviceSynapses, IdealSynapses, type Synapses } from '../network/synapses';
 import { WtaLayer } from '../network/wta';
 import { Pruner } from '../pruning/pruning';
@@ -91,8 +94,6 @@ const RUN_KEYS = [
   'yieldInterval',
   'encodeThread',
 ];
-/** Remaining images below which starting an encoding thread does not pay (it takes ~40 ms). */
-const ENCODE_THREAD_MIN_IMAGES = 500;
 /** Closes the encoding thread of a trainer that is garbage-collected before it finished. */
 const closeOnCollect = new FinalizationRegistry<EncodeThread>((pipe) => pipe.close());
 const RUNNING_DECAY = 0.999;
@@ -138,7 +139,6 @@ export class Trainer implements SpikingModel {
   /** The encoding thread, its first image number, and the `spikes` state it has reached. */
   private pipe: EncodeThread | null = null;
   private pipeBase = 0;
-  private readonly pipeState = new Int32Array(4);
   private readonly imagesPerEpoch: number;
   private readonly winners: Int32Array;
   private readonly winnerSteps: Int32Array;
@@ -348,50 +348,33 @@ export class Trainer implements SpikingModel {
   }
 
   /**
-   * The encoding thread for this `train()` call, started or kept if it still matches the trainer
-   * (same next image, `spikes` stream where it left it), closed otherwise; null to encode here.
+   * Start the encoding thread for this `train()` call, or keep it if it still matches the
+   * trainer (same next image, `spikes` stream where it left it); otherwise close it.
    */
-  private encodeThreadFor(asked: boolean): EncodeThread | null {
+  private encodeThreadFor(asked: boolean): void {
     const wanted = asked && this.encoder.simd;
-    let pipe = this.pipe;
-    if (pipe !== null) {
-      const state = new Int32Array(4);
-      this.streams.spikes.exportState(state);
-      const same =
-        pipe.failure === null &&
-        this.pipeBase + pipe.taken === this.imagesDone &&
-        state.every((x, i) => x === this.pipeState[i]);
-      if (!wanted || !same) {
-        pipe.close();
-        closeOnCollect.unregister(this);
-        pipe = this.pipe = null;
-      }
-    }
-    const remaining = this.imagesTotal - this.imagesDone;
-    if (pipe === null && wanted && remaining >= ENCODE_THREAD_MIN_IMAGES) {
-      this.streams.spikes.exportState(this.pipeState);
-      try {
-        pipe = this.pipe = new EncodeThread(this.pipeState, {
-          pixels: this.data.pixels,
-          steps: this.encoder.steps,
-          rate: this.config.inputRate,
-          dt: this.config.dt,
-        });
-        this.pipeBase = this.imagesDone;
-        closeOnCollect.register(this, pipe, this);
-      } catch {
-        pipe = null; // no worker threads here (a restricted runtime): encode in this thread
-      }
-    }
-    if (pipe !== null) this.feed(pipe);
-    return pipe;
-  }
-
-  /** Push images to the encoding thread until its ring is full or training's end is reached. */
-  private feed(pipe: EncodeThread): void {
+    const pipe = this.pipe;
+    if (
+      pipe !== null &&
+      !(wanted && pipe.matches(this.imagesDone - this.pipeBase, this.streams.spikes))
+    )
+      this.closePipe();
+    if (this.pipe !== null || !wanted) return;
+    if (this.imagesTotal - this.imagesDone < ENCODE_THREAD_MIN_IMAGES) return;
+    const base = this.imagesDone;
     const N = this.data.pixels;
-    while (pipe.room && this.pipeBase + pipe.pushed < this.imagesTotal)
-      pipe.push(this.data.images, this.imageIndex(this.pipeBase + pipe.pushed) * N);
+    const state = new Int32Array(4);
+    this.streams.spikes.exportState(state);
+    this.pipe = EncodeThread.start(state, {
+      pixels: N,
+      steps: this.encoder.steps,
+      rate: this.config.inputRate,
+      dt: this.config.dt,
+      images: this.data.images,
+      offsetOf: (seq) => (base + seq < this.imagesTotal ? this.imageIndex(base + seq) * N : -1),
+    });
+    this.pipeBase = base;
+    if (this.pipe !== null) closeOnCollect.register(this, this.pipe, this);
   }
 
   /** Close the encoding thread (training finished, or it failed). */
@@ -402,33 +385,15 @@ export class Trainer implements SpikingModel {
     this.pipe = null;
   }
 
-  /** Encode training image `index` here, or take it from the encoding thread. */
-  private rasterFor(index: number): { raster: SpikeRaster; release: () => void } {
-    const pipe = this.pipe;
-    if (pipe !== null) {
-      const got = pipe.take();
-      if (got !== null)
-        return {
-          raster: got.raster,
-          release: () => {
-            // The stream moves on exactly as encoding here would have moved it.
-            this.streams.spikes.importState(got.state);
-            this.pipeState.set(got.state);
-            pipe.release();
-            this.feed(pipe);
-          },
-        };
-      this.closePipe(); // failed: encode here from now on (the stream is intact)
-    }
-    const N = this.data.pixels;
-    const raster = this.encoder.encode(this.data.images, index * N, N, this.streams.spikes);
-    return { raster, release: () => undefined };
-  }
-
   /** Train one image (index into the dataset). */
   private trainImage(index: number, eta: number): void {
     const K = this.config.outputs;
-    const { raster, release } = this.rasterFor(index);
+    const N = this.data.pixels;
+    const pipe = this.pipe;
+    const ahead = pipe?.take() ?? null;
+    if (pipe !== null && ahead === null) this.closePipe(); // failed: encode here (stream intact)
+    const raster =
+      ahead ?? this.encoder.encode(this.data.images, index * N, N, this.streams.spikes);
     const etaB = this.config.etaBias;
     const label = this.data.labels[index]!;
     this.nWinners = 0;
@@ -449,7 +414,7 @@ export class Trainer implements SpikingModel {
       },
       null,
     );
-    release();
+    if (ahead !== null) pipe!.release(this.streams.spikes);
     // The layer reads biasOffset once per image; the uniform rise is a common shift of every u_k,
     // which the softmax ignores, so the winners are the same as updating it at every spike.
     this.outputSpikes += spikes;
@@ -557,10 +522,7 @@ export class Trainer implements SpikingModel {
       lastReport = now;
       options.onProgress?.(this.progress(rate));
     };
-    const threaded =
-      options.encodeThread === undefined
-        ? encodeThreadByDefault()
-        : checkBoolean(fn, 'options.encodeThread', options.encodeThread);
+    const threaded = encodeThreadOption(fn, options.encodeThread);
     this.encodeThreadFor(threaded && stopAt > this.imagesDone);
     let status: TrainResult['status'] = 'completed';
     let t0 = performance.now();

@@ -21,6 +21,8 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker, isMainThread } from 'node:worker_threads';
+import type { Rng } from '../core/rng';
+import { checkBoolean } from '../core/validate';
 import type { SpikeRaster } from './encoding';
 
 /** Header words (Int32). */
@@ -104,34 +106,64 @@ export interface EncodeThreadOptions {
   steps: number;
   rate: number;
   dt: number;
+  /** The byte images the thread encodes. */
+  images: Uint8Array;
+  /**
+   * Where image `seq` (0 for the first image taken, then in the order they will be taken) starts
+   * in `images`, or −1 past the last one.
+   */
+  offsetOf: (seq: number) => number;
   /** Images the worker may run ahead (default 32: about 5 MB for the paper's 397 pixels × 100 steps). */
   slots?: number;
   /** Give up on a worker that encodes nothing for this long, ms (default 10,000). */
   timeoutMs?: number;
 }
 
+/** Images below which starting an encoding thread does not pay (it takes about 40 ms). */
+export const ENCODE_THREAD_MIN_IMAGES = 500;
+
 /**
- * The main thread's side: push the bytes of the next images in training order, take their
- * rasters in the same order. Sequence numbers count from the stream state given to the
- * constructor; `taken` is how many images have been consumed.
+ * The main thread's side. It keeps the worker fed with the next images (from `offsetOf`), hands
+ * their rasters out in order ({@link take}), and moves the caller's `spikes` stream past each
+ * image as encoding it there would have ({@link release}).
  */
 export class EncodeThread {
   readonly slots: number;
-  /** Images pushed so far. */
-  pushed = 0;
-  /** Images taken so far. */
-  taken = 0;
   /** Why the thread was given up, or null while it works. */
   failure: string | null = null;
+  /** Images pushed to the worker so far. */
+  private pushed = 0;
+  /** Images taken and released so far. */
+  private taken = 0;
+  /** The stream state after the last released image (before any: the state at the start). */
+  private readonly reached: Int32Array;
   private readonly ring: EncodeRing;
   private readonly rasters: SpikeRaster[];
   private readonly worker: Worker;
   private readonly timeoutMs: number;
+  private readonly images: Uint8Array;
+  private readonly offsetOf: (seq: number) => number;
 
+  /**
+   * A thread encoding from the stream state `state` (four words, {@link Rng.exportState}), or
+   * null where worker threads cannot start: the caller then encodes in its own thread.
+   */
+  static start(state: Int32Array, options: EncodeThreadOptions): EncodeThread | null {
+    try {
+      return new EncodeThread(state, options);
+    } catch {
+      return null;
+    }
+  }
+
+  /** @internal Use {@link EncodeThread.start}. */
   constructor(state: Int32Array, options: EncodeThreadOptions) {
     const { pixels, steps } = options;
     this.slots = options.slots ?? 32;
     this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.images = options.images;
+    this.offsetOf = options.offsetOf;
+    this.reached = Int32Array.from(state);
     const buffer = new SharedArrayBuffer(ringBytes(this.slots, pixels, steps));
     this.ring = new EncodeRing(buffer, this.slots, pixels, steps);
     this.rasters = Array.from({ length: this.slots }, (_, j) => ({
@@ -147,7 +179,7 @@ export class EncodeThread {
       steps,
       rate: options.rate,
       dt: options.dt,
-      state: Int32Array.from(state),
+      state: this.reached.slice(),
     };
     this.worker = new Worker(path.join(__dirname, 'encode-worker.js'), { workerData: init });
     this.worker.on('message', (m: { error?: string }) => {
@@ -158,35 +190,47 @@ export class EncodeThread {
     });
     // An idle worker waits on shared memory and must not keep the process alive.
     this.worker.unref();
-  }
-
-  /** Can another image be pushed without overwriting one not yet taken? */
-  get room(): boolean {
-    return this.pushed - this.taken < this.slots;
-  }
-
-  /** Push the next image's bytes (`images[offset .. offset + pixels)`). */
-  push(images: Uint8Array, offset: number): void {
-    const h = this.ring.header;
-    const j = this.pushed % this.slots;
-    this.ring.image(j).set(images.subarray(offset, offset + this.ring.pixels));
-    this.pushed++;
-    // Store, then read IDLE; the worker sets IDLE, then reads PUSHED (both sequentially
-    // consistent), so a worker going to sleep either sees this image or is seen idle.
-    Atomics.store(h, PUSHED, this.pushed);
-    if (
-      Atomics.load(h, IDLE) !== 0 &&
-      this.pushed - Atomics.load(h, ENCODED) >= Math.max(1, this.slots >> 1)
-    )
-      Atomics.notify(h, PUSHED);
+    this.fill();
   }
 
   /**
-   * The raster of the next image, waiting for the worker if needed, and the stream state after
-   * it (valid until {@link release}). Null if the worker failed or timed out: the caller then
+   * Is this thread where a caller that has taken `taken` images and holds `stream` expects it:
+   * working, at that image, with the stream where the thread left it?
+   */
+  matches(taken: number, stream: Rng): boolean {
+    const state = new Int32Array(4);
+    stream.exportState(state);
+    return (
+      this.failure === null && this.taken === taken && state.every((x, i) => x === this.reached[i])
+    );
+  }
+
+  /** Push images until the ring is full or `offsetOf` says there are no more. */
+  private fill(): void {
+    const h = this.ring.header;
+    while (this.pushed - this.taken < this.slots) {
+      const offset = this.offsetOf(this.pushed);
+      if (offset < 0) break;
+      const j = this.pushed % this.slots;
+      this.ring.image(j).set(this.images.subarray(offset, offset + this.ring.pixels));
+      this.pushed++;
+      // Store, then read IDLE; the worker sets IDLE, then reads PUSHED (both sequentially
+      // consistent), so a worker going to sleep either sees this image or is seen idle.
+      Atomics.store(h, PUSHED, this.pushed);
+      if (
+        Atomics.load(h, IDLE) !== 0 &&
+        this.pushed - Atomics.load(h, ENCODED) >= Math.max(1, this.slots >> 1)
+      )
+        Atomics.notify(h, PUSHED);
+    }
+  }
+
+  /**
+   * The raster of the next image, waiting for the worker if needed (valid until
+   * {@link release}). Null if there is none, or the worker failed or timed out: the caller then
    * encodes this image itself (nothing of its stream has been consumed).
    */
-  take(): { raster: SpikeRaster; state: Int32Array } | null {
+  take(): SpikeRaster | null {
     if (this.failure !== null || this.taken >= this.pushed) return null;
     const h = this.ring.header;
     const need = this.taken + 1;
@@ -214,15 +258,21 @@ export class EncodeThread {
       }
     }
     const j = this.taken % this.slots;
-    const meta = this.ring.meta(j);
     const raster = this.rasters[j]!;
-    raster.count = meta[0]!;
-    return { raster, state: meta.subarray(1, 5) };
+    raster.count = this.ring.meta(j)[0]!;
+    return raster;
   }
 
-  /** Done with the image from {@link take}: its slot may be reused. */
-  release(): void {
+  /**
+   * Done with the image from {@link take}: `stream` moves past it exactly as encoding it there
+   * would have moved it, its slot takes the next image.
+   */
+  release(stream: Rng): void {
+    const state = this.ring.meta(this.taken % this.slots).subarray(1, 5);
+    stream.importState(state);
+    this.reached.set(state);
     this.taken++;
+    this.fill();
   }
 
   /** Stop the worker (idempotent). */
@@ -242,6 +292,13 @@ export class EncodeThread {
 export function encodeThreadByDefault(): boolean {
   if (process.env.CBRAM_ENCODE_THREAD === '0') return false;
   return isMainThread && os.availableParallelism() >= 2;
+}
+
+/** A run option `encodeThread` checked, or its default ({@link encodeThreadByDefault}). */
+export function encodeThreadOption(fn: string, value: unknown): boolean {
+  return value === undefined
+    ? encodeThreadByDefault()
+    : checkBoolean(fn, 'options.encodeThread', value);
 }
 
 /** Header indices, for the worker. @internal */

@@ -59,31 +59,29 @@ test('the encoding thread gives the same rasters and generator states as the enc
   const there = createRng(9).stream('spikes');
   const state = new Int32Array(4);
   there.exportState(state);
-  const pipe = new EncodeThread(state, {
+  const pipe = EncodeThread.start(state, {
     pixels: data.pixels,
     steps,
     rate: 200,
     dt: 1e-3,
     slots: 4,
-  });
+    images: data.images,
+    offsetOf: (seq) => (seq < 40 ? seq * data.pixels : -1),
+  })!;
   try {
     let spikes = 0;
     for (let n = 0; n < 40; n++) {
-      while (pipe.room && pipe.pushed < 40) pipe.push(data.images, pipe.pushed * data.pixels);
       const got = pipe.take();
       assert.ok(got !== null, `image ${n}: ${pipe.failure}`);
       const want = enc.encode(data.images, n * data.pixels, data.pixels, here);
-      assert.equal(got.raster.count, want.count);
-      assert.deepEqual(got.raster.start, want.start);
-      assert.deepEqual(
-        got.raster.inputs.subarray(0, want.count),
-        want.inputs.subarray(0, want.count),
-      );
-      there.importState(got.state);
+      assert.equal(got.count, want.count);
+      assert.deepEqual(got.start, want.start);
+      assert.deepEqual(got.inputs.subarray(0, want.count), want.inputs.subarray(0, want.count));
+      pipe.release(there);
       assert.deepEqual(there.getState(), here.getState());
       spikes += want.count;
-      pipe.release();
     }
+    assert.equal(pipe.take(), null, 'no image past the last');
     assert.ok(spikes > 40 * 500, `real images give spikes (${spikes})`);
   } finally {
     pipe.close();

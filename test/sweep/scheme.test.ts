@@ -5,7 +5,6 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isCbramError } from '../../src/core/errors';
 import { loadPaperMnist } from '../../src/data/mnist';
 import { compileEcm, compiledEcm } from '../../src/device/ecm/compile';
 import { ECM_DEVICES } from '../../src/device/ecm/devices';
@@ -17,6 +16,7 @@ import { evaluate } from '../../src/learning/evaluate';
 import { createTrainer } from '../../src/learning/trainer';
 import { DeviceSynapses } from '../../src/network/synapses';
 import { defineSweep, trialAt } from '../../src/sweep/spec';
+import { refused } from './helpers';
 import { runTrial } from '../../src/sweep/trial';
 
 const ECM = ECM_DEVICES['cbram-ecm'];
@@ -163,18 +163,6 @@ test('a device-only sweep simulates the scheme at the temperature', async () => 
     `the two pricings differ here: ${nominal} vs ${physics}`,
   );
 });
-
-function refused(spec: unknown, message: RegExp, code = 'E_ARG'): void {
-  assert.throws(
-    () => defineSweep(spec),
-    (e: unknown) => {
-      assert.ok(isCbramError(e), String(e));
-      assert.equal(e.code, code);
-      assert.match(e.message, message);
-      return true;
-    },
-  );
-}
 
 test('bad schemes are refused before any trial, naming the place, the value and what is allowed', () => {
   const ecm = { device: 'cbram-ecm' };

@@ -4,9 +4,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isCbramError } from '../../src/core/errors';
 import { PRESETS } from '../../src/device/presets';
 import { defineSweep, trialAt } from '../../src/sweep/spec';
+import { refused } from './helpers';
 import { arrayRanges, slurmScript } from '../../src/sweep/slurm';
 
 const ISSUE_SPEC = {
@@ -108,18 +108,6 @@ test('a device-only sweep measures pulse responses', () => {
   assert.equal(trialAt(s, 3).config.device!.c2cStd, 0.02);
   assert.equal(trialAt(s, 3).config.pulseResponse.devices, 4);
 });
-
-function refused(spec: unknown, message: RegExp, code = 'E_ARG'): void {
-  assert.throws(
-    () => defineSweep(spec),
-    (e: unknown) => {
-      assert.ok(isCbramError(e), String(e));
-      assert.equal(e.code, code);
-      assert.match(e.message, message);
-      return true;
-    },
-  );
-}
 
 test('bad specs get a clear error naming the place, the value and what is allowed', () => {
   refused(

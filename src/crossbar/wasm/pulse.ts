@@ -186,6 +186,34 @@ function normalG(): f64 {
   return x - f >= 0.5 ? f + 1 : f;
 }
 
+/** Start a line: the c2c generator into the r0..r3 globals when the device is noisy. */
+// @ts-ignore: decorator
+@inline function beginLine(): bool {
+  const noisy = sigmaG > 0;
+  if (noisy) {
+    r0 = load<i32>(RNG_STATE);
+    r1 = load<i32>(RNG_STATE, 4);
+    r2 = load<i32>(RNG_STATE, 8);
+    r3 = load<i32>(RNG_STATE, 12);
+  }
+  return noisy;
+}
+
+/** End a line: the generator back to memory, the tally (counts and conductance sums) out. */
+// @ts-ignore: decorator
+@inline function endLine(noisy: bool): void {
+  if (noisy) {
+    store<i32>(RNG_STATE, r0);
+    store<i32>(RNG_STATE, r1, 4);
+    store<i32>(RNG_STATE, r2, 8);
+    store<i32>(RNG_STATE, r3, 12);
+  }
+  store<f64>(TALLY, <f64>nSetG);
+  store<f64>(TALLY, <f64>nResetG, 8);
+  store<f64>(TALLY, gSetG, 16);
+  store<f64>(TALLY, gResetG, 24);
+}
+
 /**
  * DeviceArray.pulse for the cells start + k·stride, k < count (distinct cells: stride ≠ 0), with
  * pulses[k] (i8) at `pulses`, honouring the mask. The generator state is read from and written
@@ -204,13 +232,7 @@ function normalG(): f64 {
  * in registers); they stop where a normal needs Rng.normal's slow path, which is done out of line.
  */
 export function pulse(start: i32, stride: i32, count: i32, pulses: usize): void {
-  const noisy = sigmaG > 0;
-  if (noisy) {
-    r0 = load<i32>(RNG_STATE);
-    r1 = load<i32>(RNG_STATE, 4);
-    r2 = load<i32>(RNG_STATE, 8);
-    r3 = load<i32>(RNG_STATE, 12);
-  }
+  const noisy = beginLine();
   pulsesP = pulses;
   strideG = stride;
   cellG = start;
@@ -227,16 +249,7 @@ export function pulse(start: i32, stride: i32, count: i32, pulses: usize): void 
     // Not dense here (or quantised levels): the next cells through the queue, then try again.
     k = segments(k, lm1G == 0 ? min(count, k + 32) : count, noisy);
   }
-  if (noisy) {
-    store<i32>(RNG_STATE, r0);
-    store<i32>(RNG_STATE, r1, 4);
-    store<i32>(RNG_STATE, r2, 8);
-    store<i32>(RNG_STATE, r3, 12);
-  }
-  store<f64>(TALLY, <f64>nSetG);
-  store<f64>(TALLY, <f64>nResetG, 8);
-  store<f64>(TALLY, gSetG, 16);
-  store<f64>(TALLY, gResetG, 24);
+  endLine(noisy);
 }
 
 /** The queue's address (for ./train.ts's devicePulseColumn). */
@@ -256,28 +269,13 @@ export function pulseStuckAt(): usize {
  * cell by cell in line order, drawing the normals and adding the tally sums in that order.
  */
 export function pulseQueue(m: i32, ups: i32): void {
-  const noisy = sigmaG > 0;
-  if (noisy) {
-    r0 = load<i32>(RNG_STATE);
-    r1 = load<i32>(RNG_STATE, 4);
-    r2 = load<i32>(RNG_STATE, 8);
-    r3 = load<i32>(RNG_STATE, 12);
-  }
+  const noisy = beginLine();
   nSetG = ups;
   nResetG = m - ups;
   gSetG = 0;
   gResetG = 0;
   update(<usize>m, noisy);
-  if (noisy) {
-    store<i32>(RNG_STATE, r0);
-    store<i32>(RNG_STATE, r1, 4);
-    store<i32>(RNG_STATE, r2, 8);
-    store<i32>(RNG_STATE, r3, 12);
-  }
-  store<f64>(TALLY, <f64>nSetG);
-  store<f64>(TALLY, <f64>nResetG, 8);
-  store<f64>(TALLY, gSetG, 16);
-  store<f64>(TALLY, gResetG, 24);
+  endLine(noisy);
 }
 
 /**

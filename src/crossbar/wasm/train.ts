@@ -438,105 +438,37 @@ export function stdpIdeal(k: i32, count: i32, eta: f64, c: f64, wMin: f64, wMax:
   return <u32>r;
 }
 
-/**
- * The device rule's pulse counts for column k (exactly DeviceStdp.update before its pulseColumn):
- * into the pulses scratch, +n for the active rows listed at idx, −n elsewhere, 0 for frozen
- * cells, with n = base + Bernoulli(frac) drawn per cell (capped at 127); when base is 0, only
- * the cells picked by geometric gaps (logq = ln(1 − frac)) get one pulse. Returns the LTP count
- * (LTD in `ltdCount`): every unfrozen cell, as the peer counts updates.
- */
-export function devicePulses(k: i32, count: i32, base: i32, frac: f64, logq: f64): i32 {
-  setFlags(count);
-  const N = rowsB;
-  const step = <usize>colsB;
-  const p = pulsesB;
-  let ltp = 0;
-  let ltd = 0;
-  if (base == 0) {
-    memory.fill(p, 0, <usize>N);
-    // Positions as float64, as in JS: a gap can exceed the i32 range when frac is tiny. The
-    // generator state in locals; fdlibm's log is Math.log (V8's), so no call to the host.
-    let s0 = load<i32>(rngB);
-    let s1 = load<i32>(rngB, 4);
-    let s2 = load<i32>(rngB, 8);
-    let s3 = load<i32>(rngB, 12);
-    const n = <f64>N;
-    let x: f64 = frac > 0 ? -1 : n; // the first draw is the cells before the first pulse
-    while (x < n) {
-      const r = rotl<i32>(s1 * 5, 7) * 9;
-      const sh = s1 << 9;
-      const n2 = s2 ^ s0;
-      const n3 = s3 ^ s1;
-      s1 = s1 ^ n2;
-      s0 = s0 ^ n3;
-      s2 = n2 ^ sh;
-      s3 = rotl<i32>(n3, 11);
-      x += 1 + Math.floor(logFdlibm((<f64>(<u32>r) + 0.5) * TWO_M32) / logq);
-      if (!(x < n)) break;
-      const i = <i32>x;
-      // Branchless: a frozen cell gets 0 (as the zero fill left it). A branch on the mask is
-      // mispredicted half the time once pruning has frozen a random half of the column, and each
-      // miss throws away the next draws' logarithms already under way.
-      const keep = <i32>(load<u8>(maskB + <usize>i * step + <usize>k) == 0);
-      const sign = (<i32>(load<u8>(flagsB + <usize>i) != 0) << 1) - 1;
-      store<i8>(p + <usize>i, <i8>(sign * keep));
-    }
-    store<i32>(rngB, s0);
-    store<i32>(rngB, s1, 4);
-    store<i32>(rngB, s2, 8);
-    store<i32>(rngB, s3, 12);
-    // LTP: the unfrozen active cells; LTD: the other unfrozen cells.
-    let frozen = 0;
-    let j = <usize>k;
-    for (let i = 0; i < N; i++, j += step) frozen += <i32>(load<u8>(maskB + j) != 0);
-    for (let q = 0; q < count; q++) {
-      const i = <usize>load<i32>(idxB + (<usize>q << 2));
-      ltp += <i32>(load<u8>(maskB + i * step + <usize>k) == 0);
-    }
-    ltd = N - frozen - ltp;
-  } else {
-    let j = <usize>k;
-    for (let i = 0; i < N; i++, j += step) {
-      if (load<u8>(maskB + j) != 0) {
-        store<i8>(p + <usize>i, 0);
-        continue;
-      }
-      let n = base + (<f64>nextU32() * TWO_M32 < frac ? 1 : 0);
-      if (n > 127) n = 127;
-      if (load<u8>(flagsB + <usize>i) != 0) {
-        store<i8>(p + <usize>i, <i8>n);
-        ltp++;
-      } else {
-        store<i8>(p + <usize>i, <i8>-n);
-        ltd++;
-      }
-    }
-  }
-  ltdG = ltd;
-  return ltp;
-}
+/** What drawColumn queued: the pulsed unfrozen cells, how many of them are SET, any stuck. */
+let queuedM: usize = 0;
+let queuedUps: i32 = 0;
+let queuedFaults: i32 = 0;
 
 /**
- * devicePulses with base 0 (at most one pulse per cell), then the pulses themselves through the
- * crossbar's pulse kernel (./pulse.ts, bound to this matrix): the pulsed cells are queued as they
- * are drawn, so the kernel skips its scan of the line (`pulseQueue`); if one of them is stuck,
- * the whole column goes through `pulse` instead. Exactly devicePulses then `pulse(k, cols, rows,
- * pulses)`: the same pulse counts, draws, conductances, tally and generator states.
+ * The geometric-gap pulse draw of column k (at most one pulse per cell, a cell pulsed with
+ * probability frac, logq = ln(1 − frac)): +1 into the pulses scratch for the active rows, −1
+ * elsewhere, 0 for frozen cells (the scratch must be zero-filled). Positions are float64, as in
+ * JS: a gap can exceed the i32 range when frac is tiny. The generator state is kept in locals,
+ * and fdlibm's log is Math.log (V8's), so there is no call to the host. With `queue`, the pulsed
+ * cells are also queued for the pulse kernel (cell << 1 | up, in line order; see queuedM).
+ *
+ * No branch on the mask: a frozen cell stores 0 and, when queueing, a queue entry that the next
+ * pulsed cell overwrites (the count does not advance). A branch is mispredicted half the time
+ * once pruning has frozen a random half of the column, and each miss throws away the next
+ * draws' logarithms already under way.
  */
-export function devicePulseColumn(k: i32, count: i32, frac: f64, logq: f64): i32 {
-  setFlags(count);
+// @ts-ignore: decorator
+@inline function drawColumn(k: i32, frac: f64, logq: f64, queue: bool): void {
   const N = rowsB;
   const step = <usize>colsB;
   const p = pulsesB;
-  const list = pulseQueueAt();
-  const stuck = pulseStuckAt();
-  memory.fill(p, 0, <usize>N);
+  const list = queue ? pulseQueueAt() : 0;
+  const stuck = queue ? pulseStuckAt() : 0;
   let s0 = load<i32>(rngB);
   let s1 = load<i32>(rngB, 4);
   let s2 = load<i32>(rngB, 8);
   let s3 = load<i32>(rngB, 12);
   const n = <f64>N;
-  let x: f64 = frac > 0 ? -1 : n;
+  let x: f64 = frac > 0 ? -1 : n; // the first draw is the cells before the first pulse
   let m: usize = 0;
   let ups = 0;
   let faults = 0;
@@ -553,20 +485,33 @@ export function devicePulseColumn(k: i32, count: i32, frac: f64, logq: f64): i32
     if (!(x < n)) break;
     const i = <i32>x;
     const cell = <usize>i * step + <usize>k;
-    // Branchless (see devicePulses): a frozen cell writes 0 and a queue entry that the next
-    // pulsed cell overwrites, since m does not advance.
     const keep = <i32>(load<u8>(maskB + cell) == 0);
     const up = <i32>(load<u8>(flagsB + <usize>i) != 0);
     store<i8>(p + <usize>i, <i8>((up + up - 1) * keep));
-    faults |= <i32>load<u8>(stuck + cell) * keep; // stuck codes may exceed 1: no &
-    store<i32>(list + (m << 2), <i32>(cell << 1) | up);
-    m += <usize>keep;
-    ups += up & keep;
+    if (queue) {
+      faults |= <i32>load<u8>(stuck + cell) * keep; // stuck codes may exceed 1: no &
+      store<i32>(list + (m << 2), <i32>(cell << 1) | up);
+      m += <usize>keep;
+      ups += up & keep;
+    }
   }
   store<i32>(rngB, s0);
   store<i32>(rngB, s1, 4);
   store<i32>(rngB, s2, 8);
   store<i32>(rngB, s3, 12);
+  queuedM = m;
+  queuedUps = ups;
+  queuedFaults = faults;
+}
+
+/**
+ * The update counts of a column whose active rows are listed at idx, as the peer counts them:
+ * LTP for the unfrozen active cells (returned), LTD for the other unfrozen cells (into ltdG).
+ */
+// @ts-ignore: decorator
+@inline function countColumn(k: i32, count: i32): i32 {
+  const N = rowsB;
+  const step = <usize>colsB;
   let frozen = 0;
   let j = <usize>k;
   for (let i = 0; i < N; i++, j += step) frozen += <i32>(load<u8>(maskB + j) != 0);
@@ -576,8 +521,62 @@ export function devicePulseColumn(k: i32, count: i32, frac: f64, logq: f64): i32
     ltp += <i32>(load<u8>(maskB + i * step + <usize>k) == 0);
   }
   ltdG = N - frozen - ltp;
-  if (faults != 0) pulse(k, colsB, N, p);
-  else pulseQueue(<i32>m, ups);
+  return ltp;
+}
+
+/**
+ * The device rule's pulse counts for column k (exactly DeviceStdp.update before its pulseColumn):
+ * into the pulses scratch, +n for the active rows listed at idx, −n elsewhere, 0 for frozen
+ * cells, with n = base + Bernoulli(frac) drawn per cell (capped at 127); when base is 0, only
+ * the cells picked by geometric gaps (logq = ln(1 − frac)) get one pulse. Returns the LTP count
+ * (LTD in `ltdCount`): every unfrozen cell, as the peer counts updates.
+ */
+export function devicePulses(k: i32, count: i32, base: i32, frac: f64, logq: f64): i32 {
+  setFlags(count);
+  const N = rowsB;
+  const p = pulsesB;
+  if (base == 0) {
+    memory.fill(p, 0, <usize>N);
+    drawColumn(k, frac, logq, false);
+    return countColumn(k, count);
+  }
+  const step = <usize>colsB;
+  let ltp = 0;
+  let ltd = 0;
+  let j = <usize>k;
+  for (let i = 0; i < N; i++, j += step) {
+    if (load<u8>(maskB + j) != 0) {
+      store<i8>(p + <usize>i, 0);
+      continue;
+    }
+    let n = base + (<f64>nextU32() * TWO_M32 < frac ? 1 : 0);
+    if (n > 127) n = 127;
+    if (load<u8>(flagsB + <usize>i) != 0) {
+      store<i8>(p + <usize>i, <i8>n);
+      ltp++;
+    } else {
+      store<i8>(p + <usize>i, <i8>-n);
+      ltd++;
+    }
+  }
+  ltdG = ltd;
+  return ltp;
+}
+
+/**
+ * devicePulses with base 0 (at most one pulse per cell), then the pulses themselves through the
+ * crossbar's pulse kernel (./pulse.ts, bound to this matrix): the pulsed cells are queued as they
+ * are drawn, so the kernel skips its scan of the line (`pulseQueue`); if one of them is stuck,
+ * the whole column goes through `pulse` instead. Exactly devicePulses then `pulse(k, cols, rows,
+ * pulses)`: the same pulse counts, draws, conductances, tally and generator states.
+ */
+export function devicePulseColumn(k: i32, count: i32, frac: f64, logq: f64): i32 {
+  setFlags(count);
+  memory.fill(pulsesB, 0, <usize>rowsB);
+  drawColumn(k, frac, logq, true);
+  const ltp = countColumn(k, count);
+  if (queuedFaults != 0) pulse(k, colsB, rowsB, pulsesB);
+  else pulseQueue(<i32>queuedM, queuedUps);
   return ltp;
 }
 

@@ -8,7 +8,7 @@ import type { EcmDevice } from './compile';
 import type { PulseScheme } from './scheme';
 import { applyUpdate } from './update';
 import type { Rng } from '../../core/rng';
-import type { PulseResponse } from '../curves';
+import { emptyPulseResponse, type PulseResponse } from '../curves';
 
 /** Rows of a simulated experiment: the columns of curves.ts's PulseResponse, energy included. */
 export type EcmTrains = PulseResponse;
@@ -68,14 +68,7 @@ export function simulateEcm(
   const d2d = rng.stream('d2d');
   const c2c = rng.stream('c2c');
   const n = devices * cycles * (setPulses + resetPulses + 2);
-  const out: EcmTrains = {
-    device: new Int32Array(n),
-    cycle: new Int32Array(n),
-    direction: new Array(n),
-    pulse: new Int32Array(n),
-    conductance: new Float64Array(n),
-    energy: new Float64Array(n),
-  };
+  const out: EcmTrains = emptyPulseResponse(n);
   let r = 0;
   for (let d = 0; d < devices; d++) {
     const p = drawDevice(device.params, d2d);
