@@ -37,7 +37,7 @@ import { checkBudget, checkOneOf, checkOptions, fail } from '../core/validate';
 import { DEVICE_DEFAULTS, checkDeviceConfig, type DeviceConfig, type DeviceModel } from './config';
 import type { PulseResponse } from './curves';
 import { FN, readRows } from './fit-input';
-import { fitEcm, type EcmFit, type EcmFitOptions, type EcmMeasurement } from './ecm/fit';
+import { fitEcmAs, type EcmFit, type EcmFitOptions, type EcmMeasurement } from './ecm/fit';
 import { prepare } from './fit-steps';
 import {
   deviceScales,
@@ -357,21 +357,22 @@ export function toCSV(response: PulseResponse): string {
   return lines.join('\n') + '\n';
 }
 
-/** fitDevice for the physical model: the data read as fitDevice reads it, then fitEcm. */
+/** fitDevice for the physical model: the data read as fitDevice reads it, then fitEcm's work. */
 function fitPhysical(
   data: string | PulseColumns | PulseResponse | ColumnTable | readonly EcmMeasurement[],
   options: FitEcmDeviceOptions,
 ): EcmFit {
   const rest: EcmFitOptions = { ...options };
   delete (rest as { model?: string }).model;
-  if (Array.isArray(data)) return fitEcm(data as readonly EcmMeasurement[], rest);
+  if (Array.isArray(data)) return fitEcmAs(FN, data as readonly EcmMeasurement[], rest);
   const rows = readRows(data);
   const cycles = new Map<string, number>();
   const cycle = rows.cycle.map((c) => {
     if (!cycles.has(c)) cycles.set(c, cycles.size);
     return cycles.get(c)!;
   });
-  return fitEcm(
+  return fitEcmAs(
+    FN,
     {
       direction: Array.from(rows.up, (u) => (u ? 'set' : 'reset')),
       pulse: rows.pulse,

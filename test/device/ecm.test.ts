@@ -564,4 +564,11 @@ test("fitDevice(data, { model: 'ecm' }) fits the physical model from CSV text, c
     'E_ARG',
     /fitDevice: data must be one pulse-response data set \(a list of \{ scheme, data \} measurements needs model: 'ecm'\)/,
   );
+  // The physical fit's own checks name the function the user called.
+  assertCbramError(
+    () => fitDevice(measured, { model: 'ecm', fit: ['setSpeed' as never] }),
+    'E_ARG',
+    /^fitDevice: options\.fit/,
+  );
+  assertCbramError(() => fitDevice([], { model: 'ecm' }), 'E_DATA', /^fitDevice: data /);
 });

@@ -187,7 +187,18 @@ export function fitEcm(
   data: EcmFitData | readonly EcmMeasurement[],
   options: EcmFitOptions = {},
 ): EcmFit {
-  const fn = 'fitEcm';
+  return fitEcmAs('fitEcm', data, options);
+}
+
+/**
+ * @internal {@link fitEcm}, with errors naming `fn`, the function the user called (fitDevice
+ * with `model: 'ecm'` comes here too).
+ */
+export function fitEcmAs(
+  fn: string,
+  data: EcmFitData | readonly EcmMeasurement[],
+  options: EcmFitOptions = {},
+): EcmFit {
   checkOptions(fn, options, [
     'base',
     'scheme',
