@@ -12,6 +12,9 @@ import { resolveScheme, type SchemeOptions } from './ecm/scheme';
 import { checkTemperature } from './ecm/physics';
 import { compiledEcm } from './ecm/compile';
 import { toRng, type Rng } from '../core/rng';
+import { emptyPulseResponse, type PulseResponse } from './response';
+
+export type { PulseResponse } from './response';
 import { checkBudget, checkInt, checkOptions, fail } from '../core/validate';
 
 /** Bytes per row of a {@link PulseResponse}. */
@@ -36,38 +39,6 @@ export interface PulseResponseOptions {
   scheme?: SchemeOptions;
   /** Physical devices only: ambient temperature, K (default the device's, 300 K). */
   temperature?: number;
-}
-
-/** One row per pulse: column arrays of equal length. */
-export interface PulseResponse {
-  /** Device index. */
-  device: Int32Array;
-  /** Cycle index. */
-  cycle: Int32Array;
-  /** 'set' or 'reset' train. */
-  direction: ('set' | 'reset')[];
-  /** Pulse number within the train, from 0 (the state before the first pulse). */
-  pulse: Int32Array;
-  /** Conductance, S, after `pulse` pulses. */
-  conductance: Float64Array;
-  /**
-   * Energy, J, of the pulse that led to this row (0 on a train's first row). Physical devices:
-   * ∫V·I dt of the integrated pulse (plus verify reads); other devices: V²·G·t (or the pulse's
-   * fixed energy) with G at the pulse's start.
-   */
-  energy: Float64Array;
-}
-
-/** @internal A PulseResponse of `n` rows, to be filled. */
-export function emptyPulseResponse(n: number): PulseResponse {
-  return {
-    device: new Int32Array(n),
-    cycle: new Int32Array(n),
-    direction: new Array<'set' | 'reset'>(n),
-    pulse: new Int32Array(n),
-    conductance: new Float64Array(n),
-    energy: new Float64Array(n),
-  };
 }
 
 /**

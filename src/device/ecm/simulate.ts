@@ -8,9 +8,9 @@ import type { EcmDevice } from './compile';
 import type { PulseScheme } from './scheme';
 import { applyUpdate } from './update';
 import type { Rng } from '../../core/rng';
-import { emptyPulseResponse, type PulseResponse } from '../curves';
+import { emptyPulseResponse, type PulseResponse } from '../response';
 
-/** Rows of a simulated experiment: the columns of curves.ts's PulseResponse, energy included. */
+/** Rows of a simulated experiment: the columns of a PulseResponse, energy included. */
 export type EcmTrains = PulseResponse;
 
 /** Sizes of a simulated experiment. */
