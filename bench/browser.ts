@@ -90,7 +90,9 @@ async function trainingRates(
       '--remote-debugging-port=0',
       'about:blank',
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    // Its own process group, so that its helper processes (renderer, GPU, utilities) are killed
+    // with it: left alone, they outlive it and keep writing into the profile being removed.
+    { stdio: ['ignore', 'ignore', 'pipe'], detached: true },
   );
   try {
     const endpoint = await new Promise<string>((resolve, reject) => {
@@ -129,7 +131,7 @@ async function trainingRates(
   } finally {
     if (proc.exitCode === null) {
       const exited = new Promise((r) => proc.once('exit', r));
-      proc.kill('SIGKILL');
+      process.kill(-proc.pid!, 'SIGKILL');
       await exited;
     }
     // Chromium's helper processes may still be closing files in the profile.
