@@ -215,6 +215,14 @@ test('training dashboard: map, accuracy, speed, pulses and energy on their own a
   )!;
   assert.match(stats.text, /12 \/ 30 images · .*running accuracy \(train\)/);
   assert.equal(fig.layout.showlegend, false, 'legends sit in the panel titles');
+  // A fixed frame: no axis asks plotly to measure its labels for margins or overflow.
+  const axisKeys = Object.keys(fig.layout).filter((k) => /^[xy]axis\d*$/.test(k));
+  assert.equal(axisKeys.length, 12);
+  for (const k of axisKeys) {
+    const ax = fig.layout[k] as { automargin?: boolean; ticklabeloverflow?: string };
+    assert.equal(ax.automargin, false, k);
+    assert.equal(ax.ticklabeloverflow, 'allow', k);
+  }
 });
 
 test('training dashboard: one layout from the first frame on; receptive fields keep the colour bar and have no ticks', async () => {
