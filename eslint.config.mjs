@@ -11,6 +11,7 @@ export default tseslint.config(
       'results/**',
       '.cache/**',
       'src/crossbar/wasm/**',
+      'bench/wasm/**',
       'extension/app/build/**',
       'extension/app/core/**',
       'extension/lib/**',

@@ -1,6 +1,7 @@
 /** `npm run bench`: every benchmark, printed as tables. */
 import * as os from 'node:os';
 import { benchBrowser } from './browser';
+import { benchGather } from './gather';
 import { benchKernel } from './kernel';
 import { missingPrerequisite } from '../test/browser/harness';
 import { benchPulses } from './pulses';
@@ -13,6 +14,10 @@ async function main(): Promise<void> {
   console.log(`CBRAM Lab benchmarks: node ${process.version}, ${process.platform}/${process.arch}`);
   printTable('Programming a 397 × 500 crossbar (one core)', benchPulses());
   printTable('Reading a 397 × 500 array (one core)', benchReads());
+  printTable(
+    'Gather experiment, not used by training: incremental against full, 2,000 real images',
+    benchGather(),
+  );
   printTable(
     'Training, paper configuration: 397 inputs, 500 outputs, 100 ms per image',
     await benchTraining(),

@@ -1,0 +1,169 @@
+/**
+ * An experiment, not used by training: how much an incremental gather would save (the question
+ * of docs/performance.md, "The targets are not met"). Between two output spikes of an image only
+ * some of the ~100 active rows change, so the potentials could move on by the rows that enter
+ * the 10 ms window and the rows that leave it, plus a fresh sum of the last winner's column
+ * (its STDP update changed it). It changes the float32 summation order, so training does not do
+ * it (every result would move within rounding).
+ *
+ * The active lists are real: the paper's MNIST crop, its Poisson encoding and output spike times
+ * (100 ms, f_in = f_out = 200 Hz, 10 ms window), 2,000 images. The full gather is the training
+ * kernels' own `sumRows`; the incremental one is bench/wasm/incremental.ts on the same memory.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createRng } from '../src/core/rng';
+import { loadPaperMnist } from '../src/data/mnist';
+import { createPoissonEncoder } from '../src/network/encoding';
+import type { BenchRow } from './util';
+
+const IMAGES = 2000;
+const COLS = 500;
+const STEPS = 100;
+const WINDOW = 10;
+const P_OUT = 0.2;
+
+interface Spike {
+  /** The first output spike of an image (a full gather either way). */
+  first: boolean;
+  active: Int32Array;
+  winner: number;
+}
+
+/** The active rows of every output spike of `images` real images, as WtaLayer finds them. */
+function spikes(images: number): { rows: number; list: Spike[] } {
+  const data = loadPaperMnist().train;
+  const N = data.pixels;
+  const enc = createPoissonEncoder({ rate: 200, dt: 1e-3, steps: STEPS });
+  const root = createRng(1);
+  const spikesRng = root.stream('spikes');
+  const wta = root.stream('wta');
+  const logq = Math.log1p(-P_OUT);
+  const list: Spike[] = [];
+  const last = new Int32Array(N);
+  for (let img = 0; img < images; img++) {
+    const r = enc.encode(data.images, img * N, N, spikesRng);
+    last.fill(-(1 << 30));
+    let fed = 0;
+    let first = true;
+    for (let t = Math.floor(Math.log(wta.floatOpen()) / logq); t < STEPS;) {
+      for (; fed <= t; fed++)
+        for (let s = r.start[fed]!; s < r.start[fed + 1]!; s++) last[r.inputs[s]!] = fed;
+      const active: number[] = [];
+      for (let i = 0; i < N; i++) if (last[i]! > t - WINDOW) active.push(i);
+      list.push({ first, active: Int32Array.from(active), winner: Math.floor(wta.float() * COLS) });
+      first = false;
+      t += 1 + Math.floor(Math.log(wta.floatOpen()) / logq);
+    }
+  }
+  return { rows: N, list };
+}
+
+type Exports = Record<string, (...args: number[]) => number>;
+
+/** The slice of the WebAssembly JS API used here (Node 20's types do not declare it). */
+interface WasmApi {
+  Module: { new (bytes: Uint8Array): object; imports(m: object): { name: string }[] };
+  Instance: new (module: object, imports: object) => { exports: unknown };
+  Memory: new (descriptor: { initial: number; maximum: number }) => { buffer: ArrayBuffer };
+}
+const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+function instantiate(file: string, memory: object): Exports {
+  const module = new WA.Module(fs.readFileSync(file));
+  const env: Record<string, unknown> = { memory, exp: Math.exp, log: Math.log, abort: () => {} };
+  const imports: Record<string, unknown> = {};
+  for (const i of WA.Module.imports(module)) imports[i.name] = env[i.name];
+  return new WA.Instance(module, { env: imports }).exports as Exports;
+}
+
+export function benchGather(): BenchRow[] {
+  const { rows, list } = spikes(IMAGES);
+  const memory = new WA.Memory({ initial: 64, maximum: 64 });
+  const kernels = instantiate(path.join(__dirname, '../src/crossbar/kernels.wasm'), memory);
+  const inc = instantiate(path.join(__dirname, 'incremental.wasm'), memory);
+  const G = 1024;
+  const FULL = G + rows * COLS * 4;
+  const MOVED = FULL + COLS * 4;
+  const CUR = MOVED + COLS * 4;
+  const PREV = CUR + rows * 4;
+  const ADD = PREV + rows * 4;
+  const SUB = ADD + rows * 4;
+  const f32 = new Float32Array(memory.buffer);
+  const i32 = new Int32Array(memory.buffer);
+  const w = createRng(5);
+  for (let j = 0; j < rows * COLS; j++) f32[G / 4 + j] = 2 * w.float() - 1;
+
+  const copies = () => {
+    for (const s of list) {
+      i32.set(s.active, CUR / 4);
+      i32.set(s.active, PREV / 4);
+    }
+  };
+  let worst = 0;
+  const full = (check: boolean) => {
+    for (const s of list) {
+      i32.set(s.active, CUR / 4);
+      i32.set(s.active, PREV / 4);
+      kernels.sumRows!(G, COLS, CUR, s.active.length, FULL);
+    }
+    if (check)
+      for (let j = 0; j < COLS; j++)
+        worst = Math.max(worst, Math.abs(f32[FULL / 4 + j]! - f32[MOVED / 4 + j]!));
+  };
+  const moved = () => {
+    let prev = 0;
+    for (const s of list) {
+      i32.set(s.active, CUR / 4);
+      const n = s.active.length;
+      if (s.first) kernels.sumRows!(G, COLS, CUR, n, MOVED);
+      else {
+        const nAdd = inc.diff!(PREV, prev, CUR, n, ADD, SUB);
+        inc.moveRows!(G, COLS, ADD, nAdd, SUB, inc.subs!(), MOVED);
+        inc.sumColumn!(G, COLS, CUR, n, s.winner, MOVED);
+      }
+      i32.set(s.active, PREV / 4);
+      prev = n;
+    }
+  };
+  const best = (f: () => void) => {
+    f();
+    let t = Infinity;
+    for (let r = 0; r < 5; r++) {
+      const t0 = performance.now();
+      f();
+      t = Math.min(t, performance.now() - t0);
+    }
+    return t * 1000; // µs
+  };
+  // The two sums agree up to float32 rounding (the last spike of the last image, both ways).
+  moved();
+  full(true);
+  const base = best(copies);
+  const tFull = best(() => full(false)) - base;
+  const tMoved = best(moved) - base;
+  let changed = 0;
+  let active = 0;
+  for (let k = 1; k < list.length; k++) {
+    if (list[k]!.first) continue;
+    const a = new Set(list[k - 1]!.active);
+    const b = list[k]!.active;
+    active += b.length;
+    for (const i of b) if (!a.delete(i)) changed++;
+    changed += a.size;
+  }
+  const later = list.filter((s) => !s.first).length;
+  return [
+    { name: 'output spikes per image', value: list.length / IMAGES, unit: '' },
+    { name: 'active rows per spike', value: active / later, unit: '' },
+    { name: 'rows entering or leaving between two spikes', value: changed / later, unit: '' },
+    { name: 'full gather (sumRows), per image', value: tFull / IMAGES, unit: 'µs' },
+    { name: 'incremental gather, per image', value: tMoved / IMAGES, unit: 'µs' },
+    { name: 'incremental / full', value: tMoved / tFull, unit: '×' },
+    {
+      name: 'largest difference of the two sums at the end (float32 rounding)',
+      value: worst * 1e6,
+      unit: '× 10⁻⁶',
+    },
+  ];
+}
