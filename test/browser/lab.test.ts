@@ -444,17 +444,27 @@ test(
     if (process.env.CBRAM_DASHBOARD_SHOT)
       await page.locator(dash).screenshot({ path: process.env.CBRAM_DASHBOARD_SHOT });
     await shot(page, '8-dashboard');
+    // Where the colour bar sits in the figure (not on the page: the notebook may scroll while
+    // the figure redraws).
     const colorbar = async () =>
       page.evaluate((q) => {
-        const bar = document.querySelector(`${q} .cbram-Plot .colorbar`) as HTMLElement;
-        const r = bar.getBoundingClientRect();
-        return [Math.round(r.left), Math.round(r.top)];
+        const plot = (
+          document.querySelector(`${q} .cbram-Plot`) as HTMLElement
+        ).getBoundingClientRect();
+        const bar = (
+          document.querySelector(`${q} .cbram-Plot .colorbar`) as HTMLElement
+        ).getBoundingClientRect();
+        return [Math.round(bar.left - plot.left), Math.round(bar.top - plot.top)];
       }, dash);
     const before = await colorbar();
+    const drawn = await renders(dash);
     await page.locator(`${dash} button[data-option="view:fields"]`).click();
+    // The new view's data, and its draw finished (plotly sets the data before it draws).
     await page.waitForFunction(
-      (q) => (document.querySelector(`${q} .cbram-Plot`) as any).data[0].z.length === 7 * 29 - 1,
-      dash,
+      ([q, k]) =>
+        Number(document.querySelector(q as string)!.dataset.renders) > (k as number) &&
+        (document.querySelector(`${q} .cbram-Plot`) as any).data[0].z.length === 7 * 29 - 1,
+      [dash, drawn],
     );
     assert.deepEqual(await colorbar(), before, 'the colour bar stays where it was');
     assert.deepEqual(await overlappingText(dash), []);
