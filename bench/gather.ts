@@ -15,6 +15,8 @@ import * as path from 'node:path';
 import { createRng } from '../src/core/rng';
 import { loadPaperMnist } from '../src/data/mnist';
 import { createPoissonEncoder } from '../src/network/encoding';
+import { IdealSynapses } from '../src/network/synapses';
+import { WtaLayer } from '../src/network/wta';
 import type { BenchRow } from './util';
 
 const IMAGES = 2000;
@@ -30,31 +32,33 @@ interface Spike {
   winner: number;
 }
 
-/** The active rows of every output spike of `images` real images, as WtaLayer finds them. */
+/** The active rows and winners of every output spike of `images` real images (WtaLayer's own). */
 function spikes(images: number): { rows: number; list: Spike[] } {
   const data = loadPaperMnist().train;
   const N = data.pixels;
   const enc = createPoissonEncoder({ rate: 200, dt: 1e-3, steps: STEPS });
+  const layer = new WtaLayer(N, COLS, P_OUT, WINDOW);
+  const synapses = new IdealSynapses(N, COLS);
+  const bias = new Float64Array(COLS);
   const root = createRng(1);
   const spikesRng = root.stream('spikes');
   const wta = root.stream('wta');
-  const logq = Math.log1p(-P_OUT);
   const list: Spike[] = [];
-  const last = new Int32Array(N);
   for (let img = 0; img < images; img++) {
-    const r = enc.encode(data.images, img * N, N, spikesRng);
-    last.fill(-(1 << 30));
-    let fed = 0;
+    const raster = enc.encode(data.images, img * N, N, spikesRng);
     let first = true;
-    for (let t = Math.floor(Math.log(wta.floatOpen()) / logq); t < STEPS;) {
-      for (; fed <= t; fed++)
-        for (let s = r.start[fed]!; s < r.start[fed + 1]!; s++) last[r.inputs[s]!] = fed;
-      const active: number[] = [];
-      for (let i = 0; i < N; i++) if (last[i]! > t - WINDOW) active.push(i);
-      list.push({ first, active: Int32Array.from(active), winner: Math.floor(wta.float() * COLS) });
-      first = false;
-      t += 1 + Math.floor(Math.log(wta.floatOpen()) / logq);
-    }
+    layer.present(
+      raster,
+      synapses,
+      bias,
+      0,
+      wta,
+      (winner, active, n) => {
+        list.push({ first, active: active.slice(0, n), winner });
+        first = false;
+      },
+      null,
+    );
   }
   return { rows: N, list };
 }

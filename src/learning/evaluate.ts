@@ -126,10 +126,8 @@ function encodeAhead(
 ): EncodeThread | null {
   const enc = model.respondRaster ? (model.encodingFor?.(steps) ?? null) : null;
   if (enc === null || n < ENCODE_THREAD_MIN_IMAGES) return null;
-  const state = new Int32Array(4);
-  spikes.exportState(state);
   const N = data.pixels;
-  return EncodeThread.start(state, {
+  return EncodeThread.start(spikes, {
     pixels: N,
     ...enc,
     images: data.images,

@@ -352,24 +352,20 @@ export class Trainer implements SpikingModel {
    * trainer (same next image, `spikes` stream where it left it); otherwise close it.
    */
   private encodeThreadFor(asked: boolean): void {
-    const wanted = asked && this.encoder.simd;
+    const enc = asked ? this.encodingFor() : null;
     const pipe = this.pipe;
     if (
       pipe !== null &&
-      !(wanted && pipe.matches(this.imagesDone - this.pipeBase, this.streams.spikes))
+      !(enc !== null && pipe.matches(this.imagesDone - this.pipeBase, this.streams.spikes))
     )
       this.closePipe();
-    if (this.pipe !== null || !wanted) return;
+    if (this.pipe !== null || enc === null) return;
     if (this.imagesTotal - this.imagesDone < ENCODE_THREAD_MIN_IMAGES) return;
     const base = this.imagesDone;
     const N = this.data.pixels;
-    const state = new Int32Array(4);
-    this.streams.spikes.exportState(state);
-    this.pipe = EncodeThread.start(state, {
+    this.pipe = EncodeThread.start(this.streams.spikes, {
       pixels: N,
-      steps: this.encoder.steps,
-      rate: this.config.inputRate,
-      dt: this.config.dt,
+      ...enc,
       images: this.data.images,
       offsetOf: (seq) => (base + seq < this.imagesTotal ? this.imageIndex(base + seq) * N : -1),
     });

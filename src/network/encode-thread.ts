@@ -145,25 +145,27 @@ export class EncodeThread {
   private readonly offsetOf: (seq: number) => number;
 
   /**
-   * A thread encoding from the stream state `state` (four words, {@link Rng.exportState}), or
-   * null where worker threads cannot start: the caller then encodes in its own thread.
+   * A thread encoding from where `stream` (the caller's `spikes` stream, left untouched until
+   * {@link release}) is now, or null where worker threads cannot start: the caller then encodes
+   * in its own thread.
    */
-  static start(state: Int32Array, options: EncodeThreadOptions): EncodeThread | null {
+  static start(stream: Rng, options: EncodeThreadOptions): EncodeThread | null {
     try {
-      return new EncodeThread(state, options);
+      return new EncodeThread(stream, options);
     } catch {
       return null;
     }
   }
 
   /** @internal Use {@link EncodeThread.start}. */
-  constructor(state: Int32Array, options: EncodeThreadOptions) {
+  constructor(stream: Rng, options: EncodeThreadOptions) {
     const { pixels, steps } = options;
     this.slots = options.slots ?? 32;
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.images = options.images;
     this.offsetOf = options.offsetOf;
-    this.reached = Int32Array.from(state);
+    this.reached = new Int32Array(4);
+    stream.exportState(this.reached);
     const buffer = new SharedArrayBuffer(ringBytes(this.slots, pixels, steps));
     this.ring = new EncodeRing(buffer, this.slots, pixels, steps);
     this.rasters = Array.from({ length: this.slots }, (_, j) => ({

@@ -57,9 +57,7 @@ test('the encoding thread gives the same rasters and generator states as the enc
   const enc = createPoissonEncoder({ rate: 200, dt: 1e-3, steps });
   const here = createRng(9).stream('spikes');
   const there = createRng(9).stream('spikes');
-  const state = new Int32Array(4);
-  there.exportState(state);
-  const pipe = EncodeThread.start(state, {
+  const pipe = EncodeThread.start(there, {
     pixels: data.pixels,
     steps,
     rate: 200,
