@@ -10,7 +10,6 @@
  * (100 ms, f_in = f_out = 200 Hz, 10 ms window), 2,000 images. The full gather is the training
  * kernels' own `sumRows`; the incremental one is bench/wasm/incremental.ts on the same memory.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createRng } from '../src/core/rng';
 import { loadPaperMnist } from '../src/data/mnist';
@@ -18,6 +17,7 @@ import { createPoissonEncoder } from '../src/network/encoding';
 import { IdealSynapses } from '../src/network/synapses';
 import { WtaLayer } from '../src/network/wta';
 import type { BenchRow } from './util';
+import { instantiate, wasmMemory } from './wasm-host';
 
 const IMAGES = 2000;
 const COLS = 500;
@@ -25,7 +25,7 @@ const STEPS = 100;
 const WINDOW = 10;
 const P_OUT = 0.2;
 
-interface Spike {
+export interface Spike {
   /** The first output spike of an image (a full gather either way). */
   first: boolean;
   active: Int32Array;
@@ -33,7 +33,7 @@ interface Spike {
 }
 
 /** The active rows and winners of every output spike of `images` real images (WtaLayer's own). */
-function spikes(images: number): { rows: number; list: Spike[] } {
+export function recordSpikes(images: number): { rows: number; list: Spike[] } {
   const data = loadPaperMnist().train;
   const N = data.pixels;
   const enc = createPoissonEncoder({ rate: 200, dt: 1e-3, steps: STEPS });
@@ -63,27 +63,9 @@ function spikes(images: number): { rows: number; list: Spike[] } {
   return { rows: N, list };
 }
 
-type Exports = Record<string, (...args: number[]) => number>;
-
-/** The slice of the WebAssembly JS API used here (Node 20's types do not declare it). */
-interface WasmApi {
-  Module: { new (bytes: Uint8Array): object; imports(m: object): { name: string }[] };
-  Instance: new (module: object, imports: object) => { exports: unknown };
-  Memory: new (descriptor: { initial: number; maximum: number }) => { buffer: ArrayBuffer };
-}
-const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-
-function instantiate(file: string, memory: object): Exports {
-  const module = new WA.Module(fs.readFileSync(file));
-  const env: Record<string, unknown> = { memory, exp: Math.exp, log: Math.log, abort: () => {} };
-  const imports: Record<string, unknown> = {};
-  for (const i of WA.Module.imports(module)) imports[i.name] = env[i.name];
-  return new WA.Instance(module, { env: imports }).exports as Exports;
-}
-
 export function benchGather(): BenchRow[] {
-  const { rows, list } = spikes(IMAGES);
-  const memory = new WA.Memory({ initial: 64, maximum: 64 });
+  const { rows, list } = recordSpikes(IMAGES);
+  const memory = wasmMemory(64);
   const kernels = instantiate(path.join(__dirname, '../src/crossbar/kernels.wasm'), memory);
   const inc = instantiate(path.join(__dirname, 'incremental.wasm'), memory);
   const G = 1024;

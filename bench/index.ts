@@ -6,6 +6,7 @@ import { benchKernel } from './kernel';
 import { missingPrerequisite } from '../test/browser/harness';
 import { benchPulses } from './pulses';
 import { benchReads } from './reads';
+import { benchSplit } from './split';
 import { benchSweep } from './sweep';
 import { benchTraining } from './training';
 import { printTable } from './util';
@@ -17,6 +18,10 @@ async function main(): Promise<void> {
   printTable(
     'Gather experiment, not used by training: incremental against full, 2,000 real images',
     benchGather(),
+  );
+  printTable(
+    'Split experiment, not used by training: one output spike gathered by two threads, 2,000 real images',
+    await benchSplit(),
   );
   printTable(
     'Training, paper configuration: 397 inputs, 500 outputs, 100 ms per image',

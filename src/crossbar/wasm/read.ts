@@ -91,8 +91,17 @@ function add1(out: usize, cols: i32, r: usize): void {
 
 /** out[j] = Σ_k g[idx[k]·cols + j] for k < count; idx holds i32 row indices. */
 export function sumRows(g: usize, cols: i32, idx: usize, count: i32, out: usize): void {
+  sumRowsStrided(g, cols, <usize>cols << 2, idx, count, out);
+}
+
+/**
+ * sumRows over `cols` columns of rows `stride` bytes apart: with g and out moved to a block's
+ * first column, the same sums for a block of columns of a wider matrix.
+ */
+export function sumRowsStrided(
+  g: usize, cols: i32, stride: usize, idx: usize, count: i32, out: usize,
+): void {
   zero(out, cols);
-  const stride = <usize>cols << 2;
   let k = 0;
   for (; k + 3 < count; k += 4) {
     const p = idx + (<usize>k << 2);
