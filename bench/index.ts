@@ -16,16 +16,16 @@ async function main(): Promise<void> {
   printTable('Programming a 397 × 500 crossbar (one core)', benchPulses());
   printTable('Reading a 397 × 500 array (one core)', benchReads());
   printTable(
+    'Training, paper configuration: 397 inputs, 500 outputs, 100 ms per image',
+    await benchTraining(),
+  );
+  printTable(
     'Gather experiment, not used by training: incremental against full, 2,000 real images',
     benchGather(),
   );
   printTable(
     'Split experiment, not used by training: one output spike gathered by two threads, 2,000 real images',
     await benchSplit(),
-  );
-  printTable(
-    'Training, paper configuration: 397 inputs, 500 outputs, 100 ms per image',
-    await benchTraining(),
   );
   printTable(
     `Sweep: 8 trials (100 outputs, 20,000 images each) on worker threads (${os.availableParallelism()} cores here)`,
