@@ -22,6 +22,9 @@ export const SPLIT_WORDS = {
   done: 16,
 } as const;
 
+/** The winner column update's arithmetic: the ideal rule's depression step and floor. */
+export const SPLIT_UPDATE = { eta: 1e-3, wMin: -1 } as const;
+
 /** Where each part of the experiment lives, in bytes. */
 export interface SplitLayout {
   rows: number;

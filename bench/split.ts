@@ -18,7 +18,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { createRng } from '../src/core/rng';
 import { recordSpikes } from './gather';
-import { SPLIT_WORDS as W, splitLayout } from './split-layout';
+import { SPLIT_UPDATE, SPLIT_WORDS as W, splitLayout } from './split-layout';
 import type { BenchRow } from './util';
 import { instantiate, wasmMemory } from './wasm-host';
 
@@ -26,9 +26,7 @@ const IMAGES = 2000;
 const COLS = 500;
 /** The helper's first column (a multiple of 4, so both blocks are whole f32x4 lanes). */
 const C0 = 252;
-/** The ideal rule's depression step and floor, for the column update's arithmetic. */
-const ETA = 1e-3;
-const W_MIN = -1;
+const { eta: ETA, wMin: W_MIN } = SPLIT_UPDATE;
 
 export async function benchSplit(): Promise<BenchRow[]> {
   const { rows, list } = recordSpikes(IMAGES);
@@ -50,7 +48,7 @@ export async function benchSplit(): Promise<BenchRow[]> {
     }
 
   const helper = new Worker(path.join(__dirname, 'split-worker.js'), {
-    workerData: { memory, file, layout: L },
+    workerData: { memory, file, rows },
   });
   await new Promise<void>((resolve, reject) => {
     helper.once('message', () => resolve());
