@@ -17,6 +17,7 @@ import { createPoissonEncoder } from '../src/network/encoding';
 import { IdealSynapses } from '../src/network/synapses';
 import { WtaLayer } from '../src/network/wta';
 import type { BenchRow } from './util';
+import { bestTime } from './util';
 import { instantiate, wasmMemory } from './wasm-host';
 
 const IMAGES = 2000;
@@ -112,16 +113,7 @@ export function benchGather(): BenchRow[] {
       prev = n;
     }
   };
-  const best = (f: () => void) => {
-    f();
-    let t = Infinity;
-    for (let r = 0; r < 5; r++) {
-      const t0 = performance.now();
-      f();
-      t = Math.min(t, performance.now() - t0);
-    }
-    return t * 1000; // µs
-  };
+  const best = (f: () => void) => bestTime(f) * 1000; // µs
   // The two sums agree up to float32 rounding (the last spike of the last image, both ways).
   moved();
   full(true);

@@ -20,6 +20,7 @@ import { createRng } from '../src/core/rng';
 import { recordSpikes } from './gather';
 import { SPLIT_UPDATE, SPLIT_WORDS as W, splitLayout } from './split-layout';
 import type { BenchRow } from './util';
+import { bestTime } from './util';
 import { instantiate, wasmMemory } from './wasm-host';
 
 const IMAGES = 2000;
@@ -129,16 +130,7 @@ export async function benchSplit(): Promise<BenchRow[]> {
     for (let s = 0; s < list.length; s++) awaitHelper(post(shared, L.lists[0], 0, -1));
   };
   /** Best of 5 timed passes over every spike, after one untimed, in µs per image. */
-  const best = (f: () => void) => {
-    f();
-    let t = Infinity;
-    for (let r = 0; r < 5; r++) {
-      const t0 = performance.now();
-      f();
-      t = Math.min(t, performance.now() - t0);
-    }
-    return (t * 1000) / IMAGES;
-  };
+  const best = (f: () => void) => (bestTime(f) * 1000) / IMAGES;
   try {
     // Without updates, every way gives the same sums, bit for bit (the last spike's).
     const sums = () => f32.slice(L.out / 4, L.out / 4 + COLS);
