@@ -1,10 +1,12 @@
 /**
  * An experiment, not used by training: issue #11's "both cores" question (docs/performance.md,
- * "The second core"). Does it pay, on this machine, to split each output spike's gather by columns
- * between two threads? The main thread owns columns 0..251 and a helper thread owns 252..499, each
- * block a matrix of its own in one shared WebAssembly memory (so neither thread's cache lines, or
- * its hardware prefetches, reach into the other's block). They hand each spike over with Atomics,
- * both spinning, since a wake-up from Atomics.wait costs more than the work.
+ * "The targets are not met"). Does it pay, on this machine, to split each output spike's gather by
+ * columns between two threads? The main thread gathers columns 0..251 and a helper thread
+ * 252..499, in one shared WebAssembly memory. They hand each spike over with Atomics, both
+ * spinning, since a wake-up from Atomics.wait costs more than the work. Two layouts: the training
+ * kernels' own (one rows × 500 matrix, so a row's two blocks share cache lines at their edges),
+ * and a matrix per block (so neither thread's cache lines, or its hardware prefetches, reach into
+ * the other's block).
  *
  * Training also updates the winner's column after each spike (a read and a write of one float on
  * every row), so the runs are timed without and with that update. In the split, the thread that
@@ -28,6 +30,24 @@ const COLS = 500;
 /** The helper's first column (a multiple of 4, so both blocks are whole f32x4 lanes). */
 const C0 = 252;
 const { eta: ETA, wMin: W_MIN } = SPLIT_UPDATE;
+
+/**
+ * One thread's part of a two-thread layout: its matrix (byte offset, columns per row), its block
+ * of columns c0..c1 in that matrix, and the whole matrix's column of that matrix's column 0.
+ */
+interface Block {
+  g: number;
+  cols: number;
+  c0: number;
+  c1: number;
+  first: number;
+}
+
+/** A two-thread layout: the main thread's block and the helper's. */
+interface Split {
+  main: Block;
+  helper: Block;
+}
 
 export async function benchSplit(): Promise<BenchRow[]> {
   const { rows, list } = recordSpikes(IMAGES);
@@ -55,21 +75,6 @@ export async function benchSplit(): Promise<BenchRow[]> {
     helper.once('message', () => resolve());
     helper.once('error', reject);
   });
-  /**
-   * A two-thread layout: each thread's matrix (byte offset, columns per row), its block of columns
-   * c0..c1 in that matrix, and the whole matrix's column of that matrix's column 0.
-   */
-  interface Block {
-    g: number;
-    cols: number;
-    c0: number;
-    c1: number;
-    first: number;
-  }
-  interface Split {
-    main: Block;
-    helper: Block;
-  }
   // The training layout (both blocks in the rows × 500 matrix), or a matrix per block.
   const shared: Split = {
     main: { g: L.g, cols: COLS, c0: 0, c1: C0, first: 0 },
