@@ -19,14 +19,11 @@ for (;;) {
   while (s === last) s = Atomics.load(i32, W.seq);
   if (s < 0) break;
   last = s;
-  const [g, cols, c0, c1, column] = [
-    i32[W.matrix]!,
-    i32[W.cols]!,
-    i32[W.c0]!,
-    i32[W.c1]!,
-    i32[W.update]!,
-  ];
+  const g = i32[W.matrix]!;
+  const cols = i32[W.cols]!;
+  const c0 = i32[W.c0]!;
+  const column = i32[W.update]!;
   if (column >= 0) k.depressColumn!(g, rows, cols, column, U.eta, U.wMin);
-  k.gatherColumns!(g, cols, c0, c1, i32[W.list]!, i32[W.count]!, i32[W.out]! - c0 * 4);
+  k.gatherColumns!(g, cols, c0, i32[W.c1]!, i32[W.list]!, i32[W.count]!, i32[W.out]! - c0 * 4);
   Atomics.store(i32, W.done, s);
 }

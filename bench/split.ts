@@ -85,17 +85,23 @@ export async function benchSplit(): Promise<BenchRow[]> {
     helper: { g: L.b, cols: COLS - C0, c0: 0, c1: COLS - C0, first: C0 },
   };
   let seq = 0;
-  /** Post a spike to the helper (with a column of its block to update first) and return its number. */
-  const post = (x: Split, at: number, count: number, column: number): number => {
+  /**
+   * Give the helper its block for the next pass (read with each spike, after the spike's number,
+   * so set once while the helper waits).
+   */
+  const target = (x: Split) => {
     const h = x.helper;
-    i32[W.count] = count;
-    i32[W.list] = at;
-    i32[W.update] = column;
     i32[W.matrix] = h.g;
     i32[W.cols] = h.cols;
     i32[W.c0] = h.c0;
     i32[W.c1] = h.c1;
     i32[W.out] = L.out + C0 * 4;
+  };
+  /** Post a spike to the helper (with a column of its block to update first) and return its number. */
+  const post = (at: number, count: number, column: number): number => {
+    i32[W.count] = count;
+    i32[W.list] = at;
+    i32[W.update] = column;
     Atomics.store(i32, W.seq, ++seq);
     return seq;
   };
@@ -117,6 +123,7 @@ export async function benchSplit(): Promise<BenchRow[]> {
   };
   const split = (layout: Split, learn: boolean) => () => {
     const m = layout.main;
+    target(layout);
     let prev = -1;
     for (let s = 0; s < list.length; s++) {
       const x = list[s]!;
@@ -124,7 +131,7 @@ export async function benchSplit(): Promise<BenchRow[]> {
       i32.set(x.active, at / 4);
       const mine = prev >= 0 && prev < C0;
       const theirs = learn && prev >= C0 ? prev - layout.helper.first : -1;
-      const id = post(layout, at, x.active.length, theirs);
+      const id = post(at, x.active.length, theirs);
       if (learn && mine) k.depressColumn!(m.g, rows, m.cols, prev, ETA, W_MIN);
       k.gatherColumns!(m.g, m.cols, m.c0, m.c1, at, x.active.length, L.out);
       awaitHelper(id);
@@ -132,7 +139,8 @@ export async function benchSplit(): Promise<BenchRow[]> {
     }
   };
   const handoff = () => {
-    for (let s = 0; s < list.length; s++) awaitHelper(post(shared, L.lists[0], 0, -1));
+    target(shared);
+    for (let s = 0; s < list.length; s++) awaitHelper(post(L.lists[0], 0, -1));
   };
   /** Best of 5 timed passes over every spike, after one untimed, in µs per image. */
   const best = (f: () => void) => (bestTime(f) * 1000) / IMAGES;
