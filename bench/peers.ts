@@ -24,8 +24,8 @@ export interface BlasInfo {
 }
 
 /**
- * The peers' environment: 2 BLAS threads, and without OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE, which
- * may be set on a machine to force a slower OpenBLAS kernel.
+ * The peers' environment: `threads` BLAS (and OpenMP) threads, and without OPENBLAS_CORETYPE /
+ * OPENBLAS_L2_SIZE, which may be set on a machine to force a slower OpenBLAS kernel.
  */
 export function peerEnv(threads: number): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
@@ -67,6 +67,21 @@ export function numpyBlas(): BlasInfo | null {
   };
 }
 
+/**
+ * The thread counts each peer is run with, so that the bench compares against its best: 1, 2,
+ * 4, … up to the cores of this machine (1 and 2 on a 2-core machine).
+ *
+ * @example
+ * peerThreadCounts(2); // [1, 2]
+ * peerThreadCounts(6); // [1, 2, 4, 6]
+ */
+export function peerThreadCounts(cores: number): number[] {
+  const counts: number[] = [];
+  for (let t = 1; t < cores; t *= 2) counts.push(t);
+  counts.push(Math.max(1, cores));
+  return counts;
+}
+
 /** Is torch importable by Debian's python? */
 export function hasTorch(): boolean {
   return python(['-c', 'import torch'], peerEnv(1)) !== null;
@@ -87,6 +102,7 @@ export function peerImagesPerSecond(
     ...['--log-every', '0'],
   ];
   if (peer === 'torch') args.push('--threads', String(threads));
+  // numpy's threads are its BLAS's (the environment); torch's are set by --threads too.
   const out = python(args, peerEnv(threads));
   const m = /-> ([\d.]+) images\/s/.exec(out ?? '');
   return m ? Number(m[1]) : null;
