@@ -20,7 +20,8 @@ import {
 } from './display/training';
 import { interruptSignal, live, type LiveDisplay } from './notebook';
 import { adoptInterrupted, rememberInterrupted } from './resume';
-import type { Clock } from './throttle';
+import { REAL_CLOCK, type Clock } from './throttle';
+import { checkNumber } from '../src/core/validate';
 
 /** Options for {@link trainingView}. */
 export interface TrainingViewOptions {
@@ -31,11 +32,29 @@ export interface TrainingViewOptions {
   fallbackInterval?: number;
   /** Leave the map out of the payload (default: included). */
   map?: boolean;
+  /**
+   * Milliseconds between maps in live updates (0: with every update). The map is the whole
+   * crossbar at full resolution, 5.3 bytes a cell once encoded (about 1 MB for the paper's
+   * 397 × 500), and sending and drawing it is most of what a live view costs. Updates between
+   * maps carry the curves and the last image's spikes and say that the map is held: the
+   * dashboard keeps drawing the last one. The first update and the last always carry the map.
+   * Default: one cell per 25 µs (MAP_CELL_MS), so the map costs the same whatever its size:
+   * every 5 s for 397 × 500, every 0.5 s (every update, at the default rate) for 397 × 50.
+   */
+  mapInterval?: number;
   /** Also send the dashboard as SVG (default: PNG only). */
   svg?: boolean;
   /** @internal Tests pass a fake clock. */
   clock?: Clock;
 }
+
+/**
+ * The default time between live maps, per cell of the map, ms: 25 µs, so 397 × 500 cells (about
+ * 1 MB encoded) go every 5 s. On a 2-core machine with the paper's network, the live dashboard at
+ * its default rate slowed training by 16–18 % with the map in every update, and by 5–13 %
+ * (median 9 %) with one every 5 s (docs/kernel.md).
+ */
+export const MAP_CELL_MS = 0.025;
 
 /**
  * Dashboard updates a second, `sinceStart` ms after it was shown: 4 a second while the view is
@@ -63,6 +82,8 @@ export class TrainingView {
   status: TrainingStatus;
   private readonly history: ProgressHistory;
   private progress: TrainProgress | undefined;
+  /** When the last map was sent (the clock's ms), or −∞ before the first. */
+  private mapSentAt = -Infinity;
 
   constructor(
     readonly trainer: Trainer,
@@ -75,18 +96,31 @@ export class TrainingView {
     this.history = ProgressHistory.from(trainer.records[HISTORY_RECORD], trainer.imagesDone);
     this.record(this.progress);
     const maxRate = options.maxRate ?? 1;
+    const clock = options.clock ?? REAL_CLOCK;
+    const cells = trainer.data.pixels * trainer.config.outputs;
+    const mapInterval =
+      options.mapInterval === undefined
+        ? cells * MAP_CELL_MS
+        : checkNumber('trainingView', 'options.mapInterval', options.mapInterval, { min: 0 });
     this.display = live(trainer, {
       rate: (ms) => dashboardRate(ms, maxRate),
       clock: options.clock,
       fallbackInterval: options.fallbackInterval ?? 10000,
       renderer: (t, fallback) => {
+        // The map with the first update, the last, the static picture, and every mapInterval ms.
+        const now = clock.now();
+        const wanted = this.options.map !== false;
+        const send =
+          wanted && (fallback || this.status !== 'running' || now - this.mapSentAt >= mapInterval);
         const { spec, data } = trainingParts(t as Trainer, {
           title: this.options.title,
           status: this.status,
           history: this.history.toJSON(),
           progress: this.progress,
-          map: this.options.map,
+          map: send,
         });
+        if (send) this.mapSentAt = now;
+        else if (wanted) spec.mapHeld = true;
         const r = figureBundle(
           trainingText(spec),
           TRAINING_MIME,
@@ -216,7 +250,8 @@ export async function trainLive(
   trainer: Trainer,
   options: TrainLiveOptions = {},
 ): Promise<TrainLiveResult> {
-  const { title, maxRate, fallbackInterval, map, svg, clock, resume, ...run } = options;
+  const { title, maxRate, fallbackInterval, map, mapInterval, svg, clock, resume, ...run } =
+    options;
   const n = (x: number) => x.toLocaleString('en-US');
   if (resume === false) rememberInterrupted(null);
   const adopted = adoptInterrupted(trainer);
@@ -231,7 +266,15 @@ export async function trainLive(
         `(stopped at image ${n(adopted.imagesDone)}) is dropped\n`,
     );
   const resumedAt = trainer.imagesDone;
-  const view = trainingView(trainer, { title, maxRate, fallbackInterval, map, svg, clock });
+  const view = trainingView(trainer, {
+    title,
+    maxRate,
+    fallbackInterval,
+    map,
+    mapInterval,
+    svg,
+    clock,
+  });
   let result: TrainResult;
   try {
     result = await trainer.train(view.runOptions(run));

@@ -9,8 +9,16 @@ import type { Message } from '@lumino/messaging';
 import Plotly from 'plotly.js-dist-min';
 import { PayloadError, problemMessage } from './payload/error';
 import { parsePayload } from './payload/parse';
-import type { Payload } from './payload/types';
-import { availableUnits, figureFor, DARK, LIGHT, type MapView, type Theme } from './figures';
+import type { MapData, Payload } from './payload/types';
+import {
+  availableUnits,
+  figureFor,
+  holdMap,
+  DARK,
+  LIGHT,
+  type MapView,
+  type Theme,
+} from './figures';
 
 const CONFIG = { responsive: true, displaylogo: false, scrollZoom: false };
 
@@ -45,6 +53,8 @@ export class CbramRenderer extends Widget implements IRenderMime.IRenderer {
   private readonly plot = document.createElement('div');
   private readonly error = document.createElement('div');
   private payload: Payload | null = null;
+  /** The last training map drawn by this output (see withHeldMap). */
+  private heldMap: MapData | null = null;
   private view: MapView = {};
   private drawn = false;
   private renders = 0;
@@ -78,7 +88,7 @@ export class CbramRenderer extends Widget implements IRenderMime.IRenderer {
       this.showError(parsed.error);
       return;
     }
-    this.payload = parsed.payload;
+    this.payload = this.withHeldMap(parsed.payload);
     this.buildToolbar();
     // A second model for a drawn output is a live update: draw it reduced, and in full once the
     // updates stop.
@@ -92,6 +102,13 @@ export class CbramRenderer extends Widget implements IRenderMime.IRenderer {
         void this.draw();
       }, SETTLE_MS);
     }
+  }
+
+  /** A training update that holds its map gets the last one this output had (see holdMap). */
+  private withHeldMap(p: Payload): Payload {
+    const r = holdMap(p, this.heldMap);
+    this.heldMap = r.held;
+    return r.payload;
   }
 
   private async draw(): Promise<void> {

@@ -52,6 +52,11 @@ export interface TrainingSpec {
   history: TrainingHistory;
   /** Conductances (device rule) or weights (ideal rule). */
   map: MapSpec | null;
+  /**
+   * A live update without the map (`map` is null): the map has not been sent again since the
+   * last update that had one, and the dashboard keeps drawing that one. Absent otherwise.
+   */
+  mapHeld?: true;
   energy: LedgerEntry;
   kinds: string[];
   phases: string[];

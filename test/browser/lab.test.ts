@@ -172,14 +172,22 @@ test(
     }
     const first = await mapState(dash);
     assert.deepEqual([first.rows, first.cols], [397, 50]);
-    const n = await renders(dash);
+    // The map comes with an update every half second here (it is sent every 25 µs per cell;
+    // updates between say it is held): wait for a live update that brings a new one.
     await page.waitForFunction(
-      ([q, k]) => Number(document.querySelector(q as string)?.dataset.renders ?? 0) > (k as number),
-      [dash, n],
+      ([q, before]) => {
+        const gd = document.querySelector(`${q as string} .cbram-Plot`) as any;
+        let sum = 0;
+        for (const row of gd.data[0].z as ArrayLike<number>[])
+          for (let j = 0; j < row.length; j++) sum += row[j]!;
+        return sum !== before;
+      },
+      [dash, first.sum],
       { timeout: 30_000 },
     );
     const second = await mapState(dash);
-    assert.notEqual(second.sum, first.sum, 'the map changed between two live updates');
+    assert.notEqual(second.sum, first.sum, 'the map changed while it trains');
+    assert.deepEqual([second.rows, second.cols], [397, 50]);
     await shot(page, '1-live-training');
     // Interrupt with the notebook toolbar's button.
     await page.locator('.jp-NotebookPanel-toolbar [data-jp-item-name="interrupt"]').first().click();

@@ -12,6 +12,7 @@ import { trainingParts, TRAINING_MIME } from '../../kernel/display/training';
 import { parsePayload } from '../../extension/src/payload/parse';
 import type { MapData, Payload } from '../../extension/src/payload/types';
 import {
+  holdMap,
   DARK,
   LIGHT,
   figureFor,
@@ -401,4 +402,41 @@ test('plot axes: log axes read as numbers, whole-number axes tick at integers, l
   };
   assert.equal(layout.xaxis.dtick, 1, 'whole-number x values tick at integers');
   assert.ok(layout.legend.y >= 1 && layout.legend.yanchor === 'bottom', 'legend above the plot');
+});
+
+test('a live update that holds its map is drawn with the last map, the same traces reused', async () => {
+  const n = 20;
+  const images = new Uint8Array(n * 9).map((_, i) => ((i * 7) % 5 < 2 ? 255 : 0));
+  const labels = new Uint8Array(n).map((_, i) => i % 10);
+  const t = createTrainer({ n, pixels: 9, images, labels }, { outputs: 3, epochs: 1, seed: 1 });
+  const first = payload(TRAINING_MIME, trainingParts(t, { status: 'running' }).spec);
+  await t.train({ maxImages: 10 });
+  const spec = trainingParts(t, { status: 'running', map: false }).spec;
+  const held = payload(TRAINING_MIME, { ...spec, mapHeld: true });
+  const bare = payload(TRAINING_MIME, spec);
+  assert.ok(held.kind === 'training' && held.mapHeld && held.map === null);
+  assert.ok(bare.kind === 'training' && !bare.mapHeld);
+  // The first update's map is kept, and drawn again for the update that holds it.
+  const a = holdMap(first, null);
+  assert.ok(first.kind === 'training' && a.held === first.map);
+  const b = holdMap(held, a.held);
+  assert.ok(b.payload.kind === 'training' && b.payload.map === first.map && b.held === a.held);
+  assert.ok(b.payload.kind === 'training' && b.payload.progress.imagesDone === 10);
+  const f1 = figureFor(a.payload, LIGHT, { maxCells: 64 });
+  const f2 = figureFor(b.payload, LIGHT, { maxCells: 64 });
+  assert.equal(f2.data[0]!.type, 'heatmap');
+  assert.equal(f2.data[0]!.z, f1.data[0]!.z, 'the same arrays: plotly need not rebuild the map');
+  assert.notEqual(figureFor(a.payload, DARK, { maxCells: 64 }).data[0]!.z, f1.data[0]!.z);
+  // An update without `mapHeld` has no map; so has a held one with nothing to hold.
+  assert.equal(holdMap(bare, a.held).payload, bare);
+  assert.equal(holdMap(held, null).payload, held);
+  assert.equal(figureFor(holdMap(held, null).payload, LIGHT).data[0]!.type, 'scatter');
+  // A new map replaces the held one; other kinds pass through.
+  const c = holdMap(payload(TRAINING_MIME, trainingParts(t, { status: 'running' }).spec), a.held);
+  assert.ok(c.payload.kind === 'training' && c.held === c.payload.map && c.held !== a.held);
+  const xbar = payload(CROSSBAR_MIME, crossbarSpec(createCrossbar({ rows: 2, cols: 2 })));
+  assert.deepEqual(holdMap(xbar, a.held), { payload: xbar, held: a.held });
+  // mapHeld must be a boolean.
+  const bad = parsePayload(TRAINING_MIME, JSON.parse(JSON.stringify({ ...spec, mapHeld: 'yes' })));
+  assert.ok(!bad.ok && /mapHeld/.test(bad.error), bad.ok ? '' : bad.error);
 });

@@ -171,3 +171,87 @@ test('dashboard cadence: 4 updates a second while new, down to maxRate; a 2 s ru
   assert.deepEqual((t.records[HISTORY_RECORD] as { imagesDone: number[] }).imagesDone.at(-1), 2000);
   view.display.close();
 });
+
+test('dashboard map: with the first update, then held until mapInterval has passed, and with the last', async () => {
+  const { setHost } = await import('../../kernel/host');
+  const { MAP_CELL_MS } = await import('../../kernel/training');
+  let now = 0;
+  const clock: Clock = { now: () => now, setTimeout: () => 0, clearTimeout: () => {} };
+  const sent: Record<string, unknown>[] = [];
+  setHost({
+    version: 1,
+    outputParent: () => 'cell',
+    publishDisplay: (content) =>
+      sent.push(content.data['application/vnd.cbram.training.v1+json'] as Record<string, unknown>),
+    clearOutput: () => undefined,
+    interruptSignal: () => new AbortController().signal,
+    trackLive: () => () => undefined,
+    registerCommTarget: () => undefined,
+    openComm: () => {
+      throw new Error('no comms');
+    },
+    input: async () => '',
+  });
+  try {
+    const t = createTrainer(data(), OPTS);
+    // maxRate 1000: every report is sent at once (the cadence is tested above).
+    const opts = { clock, fallbackInterval: 1e9, maxRate: 1000 };
+    const view = trainingView(t, { ...opts, mapInterval: 1000 });
+    for (let i = 0; i < 7; i++) {
+      now += 300;
+      view.report({ ...t.progress(), imagesDone: now });
+    }
+    view.finish({ status: 'completed', imagesDone: 120, progress: t.progress() });
+    const maps = sent.map((p) => (p.map === null ? (p.mapHeld ? 'held' : 'none') : 'map'));
+    // Shown at 0 ms with the map; updates at 300, 600 and 900 ms hold it; 1200 ms sends it, 1500
+    // to 2100 ms hold it; the last update (completed) sends it.
+    assert.deepEqual(maps, ['map', 'held', 'held', 'held', 'map', 'held', 'held', 'held', 'map']);
+    assert.ok(sent.every((p) => p.mapHeld === undefined || p.map === null));
+    // mapInterval 0: the map with every update; bad values are refused, naming the option.
+    sent.length = 0;
+    const every = trainingView(t, { ...opts, mapInterval: 0 });
+    for (let i = 0; i < 3; i++) {
+      now += 300;
+      every.report(t.progress());
+    }
+    assert.equal(sent.length, 4);
+    assert.ok(sent.every((p) => p.map !== null && p.mapHeld === undefined));
+    every.display.close();
+    for (const bad of [-1, NaN, '5'])
+      assert.throws(
+        () => trainingView(t, { clock, mapInterval: bad as number }),
+        /trainingView.*options\.mapInterval/,
+      );
+    // map: false leaves it out without calling it held.
+    sent.length = 0;
+    const none = trainingView(t, { ...opts, map: false });
+    now += 300;
+    none.report(t.progress());
+    none.display.close();
+    assert.ok(sent.length >= 2);
+    assert.ok(sent.every((p) => p.map === null && p.mapHeld === undefined));
+    // By default the interval follows the map's size: 1.6 ms for these 16 × 4 cells (the map
+    // with every update), about 5 s for the paper's 397 × 500.
+    for (const [pixels, outputs, every] of [
+      [16, 4, 1],
+      [397, 500, Math.ceil((MAP_CELL_MS * 397 * 500) / 300)],
+    ] as const) {
+      sent.length = 0;
+      const big = createTrainer(data(40, pixels), { ...OPTS, outputs });
+      const auto = trainingView(big, opts);
+      for (let i = 1; i <= 2 * every; i++) {
+        now += 300;
+        auto.report(big.progress());
+      }
+      const withMap = sent.flatMap((p, i) => (p.map !== null ? [i] : []));
+      assert.deepEqual(
+        withMap,
+        Array.from({ length: 3 }, (_, k) => k * every).filter((i) => i < sent.length),
+        `${pixels} × ${outputs}`,
+      );
+      auto.display.close();
+    }
+  } finally {
+    setHost(null);
+  }
+});

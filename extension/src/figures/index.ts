@@ -17,6 +17,7 @@ import { axis, baseLayout, count, safeText } from './figure';
 export { LIGHT, DARK, safeText, si, type Figure, type Theme, type Trace } from './figure';
 export { availableUnits, blockSize, fieldGrid, mapSize, type MapView } from './map';
 export { figureSize } from './size';
+export { holdMap } from './training';
 
 /**
  * The figure for a checked payload. Its size is checked against `BUDGET.FIGURE_VALUES` before it

@@ -2,7 +2,7 @@
  * The training dashboard: the live map, running accuracy, images per second, pulses, energy and
  * the last image's output spikes, redrawn in place as the run goes on.
  */
-import type { TrainingPayload } from '../payload/types';
+import type { MapData, Payload, TrainingPayload } from '../payload/types';
 import {
   axis,
   baseLayout,
@@ -95,6 +95,42 @@ function keyed(title: string, entries: [string, string][]): string {
 }
 
 /**
+ * A live training update may hold its map (`mapHeld`, `map` null: the kernel sends the map only
+ * every few seconds). Such an update is drawn with `held`, the last map the same output had;
+ * an update with a map replaces `held`. Without one (an output saved between two maps and
+ * reopened) the update is drawn without a map.
+ *
+ * @example
+ * const a = holdMap(withMap, null); // a.held === withMap.map
+ * holdMap(heldUpdate, a.held).payload.map; // withMap.map
+ */
+export function holdMap(
+  p: Payload,
+  held: MapData | null,
+): { payload: Payload; held: MapData | null } {
+  if (p.kind !== 'training') return { payload: p, held };
+  if (p.map !== null) return { payload: p, held: p.map };
+  if (p.mapHeld && held !== null) return { payload: { ...p, map: held }, held };
+  return { payload: p, held };
+}
+
+/** The map traces last built for each map, with the theme and view they were built for. */
+const built = new WeakMap<MapData, { key: string; traces: Trace[] }>();
+
+/**
+ * mapTraces, reused while the map, theme and view are the same: live updates that hold the map
+ * hand plotly the same arrays again instead of new ones built from the same data.
+ */
+function heldTraces(map: MapData, theme: Theme, view: MapView): Trace[] {
+  const key = JSON.stringify([theme, view]);
+  const hit = built.get(map);
+  if (hit && hit.key === key) return hit.traces;
+  const traces = mapTraces(map, theme, view);
+  built.set(map, { key, traces });
+  return traces;
+}
+
+/**
  * @example
  * trainingFigure(payload, LIGHT, { units: 'weight' }).data[0].type; // 'heatmap'
  */
@@ -146,7 +182,7 @@ export function trainingFigure(p: TrainingPayload, theme: Theme, view: MapView =
     const units = view.units ?? p.map.quantity;
     const fields = view.view === 'fields' && p.map.fields !== null;
     data.push(
-      ...mapTraces(p.map, theme, {
+      ...heldTraces(p.map, theme, {
         ...view,
         units,
         xaxis: 'x',

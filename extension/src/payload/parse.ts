@@ -299,6 +299,7 @@ function training(r: Reader): TrainingPayload {
     },
     history,
     map: r.has('map') ? parseMap(r.object('map')) : null,
+    mapHeld: r.boolean('mapHeld', false),
     raster: r.has('raster')
       ? rasterPanel(r.object('raster'), 'last image', new Tally('SPIKES', 'spikes'))
       : null,

@@ -113,6 +113,11 @@ export interface TrainingPayload {
   };
   history: TrainingHistory;
   map: MapData | null;
+  /**
+   * A live update that leaves the map out (`map` is null) because it has not changed hands since
+   * the last update with one: draw that one again (see CbramRenderer).
+   */
+  mapHeld: boolean;
   raster: RasterPanel | null;
 }
 
