@@ -430,7 +430,23 @@ test('a live update that holds its map is drawn with the last map, the same trac
   // An update without `mapHeld` has no map; so has a held one with nothing to hold.
   assert.equal(holdMap(bare, a.held).payload, bare);
   assert.equal(holdMap(held, null).payload, held);
-  assert.equal(figureFor(holdMap(held, null).payload, LIGHT).data[0]!.type, 'scatter');
+  // Drawn without the map but in the same layout, the map's panel saying the map is coming.
+  const waiting = figureFor(holdMap(held, null).payload, LIGHT);
+  assert.equal(waiting.data[0]!.type, 'scatter');
+  const domains = (f: typeof f1) =>
+    Object.fromEntries(
+      Object.entries(f.layout)
+        .filter(([k]) => /^[xy]axis\d*$/.test(k))
+        .map(([k, v]) => [k, (v as { domain: number[] }).domain]),
+    );
+  assert.deepEqual(domains(waiting), domains(f1), 'the panels do not move');
+  const notes = (waiting.layout.annotations as { name: string; text: string }[]).filter(
+    (a) => a.name === 'note:1',
+  );
+  assert.deepEqual(
+    notes.map((a) => a.text),
+    ['the map comes with the next update'],
+  );
   // A new map replaces the held one; other kinds pass through.
   const c = holdMap(payload(TRAINING_MIME, trainingParts(t, { status: 'running' }).spec), a.held);
   assert.ok(c.payload.kind === 'training' && c.held === c.payload.map && c.held !== a.held);

@@ -98,7 +98,7 @@ function keyed(title: string, entries: [string, string][]): string {
  * A live training update may hold its map (`mapHeld`, `map` null: the kernel sends the map only
  * every few seconds). Such an update is drawn with `held`, the last map the same output had;
  * an update with a map replaces `held`. Without one (an output saved between two maps and
- * reopened) the update is drawn without a map.
+ * reopened) the map's panel stays in place, empty, until the next map.
  *
  * @example
  * const a = holdMap(withMap, null); // a.held === withMap.map
@@ -137,7 +137,7 @@ function heldTraces(map: MapData, theme: Theme, view: MapView): Trace[] {
 export function trainingFigure(p: TrainingPayload, theme: Theme, view: MapView = {}): Figure {
   const h = p.history;
   const g = p.progress;
-  const P = panels(p.map !== null);
+  const P = panels(p.map !== null || p.mapHeld);
   const summary =
     `${count(g.imagesDone)} / ${count(g.imagesTotal)} images · epoch ${Math.min(g.epoch + 1, g.epochs)}/${g.epochs} · ` +
     `running accuracy (train) ${(100 * g.runningAccuracy).toFixed(1)} % · ${count(g.imagesPerSecond)} images/s · ` +
@@ -217,6 +217,23 @@ export function trainingFigure(p: TrainingPayload, theme: Theme, view: MapView =
     );
     const what = p.map.quantity === 'weight' || units === 'weight' ? 'weights' : 'conductance';
     annotations.push(panelTitle(P.map!, fields ? `${what}, receptive fields` : what));
+  } else if (p.mapHeld) {
+    // An update that holds a map this output never had (reopened between two maps): the same
+    // layout, the map's panel empty until the next one.
+    place(
+      layout,
+      P.map!,
+      axis(theme, 'output (column)', { range: [-0.5, p.config.outputs - 0.5], zeroline: false }),
+      axis(theme, 'input (row)', {
+        range: [p.config.inputs - 0.5, -0.5],
+        showgrid: false,
+        zeroline: false,
+      }),
+    );
+    annotations.push(
+      panelTitle(P.map!, 'map'),
+      panelNote(P.map!, 'the map comes with the next update', theme),
+    );
   }
   const line = (name: string, y: number[], axisId: string, color: string): Trace => ({
     type: 'scatter',
