@@ -19,6 +19,7 @@ import {
   fieldGrid,
   safeText,
   si,
+  type Figure,
   type Trace,
 } from '../../extension/src/figures';
 import { mapTraces } from '../../extension/src/figures/map';
@@ -27,6 +28,15 @@ function payload(mime: string, spec: unknown): Payload {
   const p = parsePayload(mime, JSON.parse(JSON.stringify(spec)));
   if (!p.ok) assert.fail(p.error);
   return p.payload;
+}
+
+/** Where each axis of a figure sits: its domain, by axis name. */
+function panelDomains(f: Figure): Record<string, number[]> {
+  return Object.fromEntries(
+    Object.entries(f.layout)
+      .filter(([k]) => /^[xy]axis\d*$/.test(k))
+      .map(([k, v]) => [k, (v as { domain: number[] }).domain]),
+  );
 }
 
 function rows(t: Trace): ArrayLike<number>[] {
@@ -249,13 +259,7 @@ test('training dashboard: one layout from the first frame on; receptive fields k
     elapsed: [0, 0.1],
   };
   const running = figureFor(payload(TRAINING_MIME, parts.spec), LIGHT);
-  const frame = (f: typeof running) =>
-    Object.fromEntries(
-      Object.entries(f.layout)
-        .filter(([k]) => /^[xy]axis\d*$/.test(k))
-        .map(([k, v]) => [k, (v as { domain: number[] }).domain]),
-    );
-  assert.deepEqual(frame(starting), frame(running), 'the panels do not move');
+  assert.deepEqual(panelDomains(starting), panelDomains(running), 'the panels do not move');
   const notes = (f: typeof running) =>
     (f.layout.annotations as { name: string; text: string }[]).filter((a) =>
       a.name.startsWith('note'),
@@ -433,13 +437,7 @@ test('a live update that holds its map is drawn with the last map, the same trac
   // Drawn without the map but in the same layout, the map's panel saying the map is coming.
   const waiting = figureFor(holdMap(held, null).payload, LIGHT);
   assert.equal(waiting.data[0]!.type, 'scatter');
-  const domains = (f: typeof f1) =>
-    Object.fromEntries(
-      Object.entries(f.layout)
-        .filter(([k]) => /^[xy]axis\d*$/.test(k))
-        .map(([k, v]) => [k, (v as { domain: number[] }).domain]),
-    );
-  assert.deepEqual(domains(waiting), domains(f1), 'the panels do not move');
+  assert.deepEqual(panelDomains(waiting), panelDomains(f1), 'the panels do not move');
   const notes = (waiting.layout.annotations as { name: string; text: string }[]).filter(
     (a) => a.name === 'note:1',
   );
