@@ -12,9 +12,9 @@
  * each) cost about 1 % of the run, against 3 % in the 3,000-image runs used before (a full run of
  * 3 × 60,000 images, pruning after 600 spikes: 0.1 %).
  */
+import * as os from 'node:os';
 import { firstN, loadPaperMnist, subset } from '../src/data/mnist';
 import { createTrainer } from '../src/learning/trainer';
-import * as os from 'node:os';
 import { hasTorch, numpyBlas, peerImagesPerSecond, peerThreadCounts } from './peers';
 import type { BenchRow } from './util';
 import { printTable } from './util';

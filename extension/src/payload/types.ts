@@ -114,8 +114,8 @@ export interface TrainingPayload {
   history: TrainingHistory;
   map: MapData | null;
   /**
-   * A live update that leaves the map out (`map` is null) because it has not changed hands since
-   * the last update with one: draw that one again (see CbramRenderer).
+   * A live update that leaves the map out (`map` is null): the kernel sends the map only every
+   * few seconds, so draw the last one this output had again (see holdMap).
    */
   mapHeld: boolean;
   raster: RasterPanel | null;
