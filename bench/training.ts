@@ -52,11 +52,16 @@ const VARIANTS: Array<[string, Variant]> = [
   ],
 ];
 
+/** "1 thread", "2 threads". */
+function threadsText(t: number): string {
+  return `${t} thread${t > 1 ? 's' : ''}`;
+}
+
 export async function benchTraining(images = 20000): Promise<BenchRow[]> {
   const rounds = Math.max(1, Number(process.env.CBRAM_BENCH_ROUNDS ?? 3));
   const threadCounts = peerThreadCounts(os.availableParallelism());
   const blas = numpyBlas();
-  const torch = hasTorch();
+  const torchHere = hasTorch();
   const best = new Map<string, number>();
   const keep = (name: string, x: number | null) => {
     if (x !== null) best.set(name, Math.max(best.get(name) ?? 0, x));
@@ -65,23 +70,24 @@ export async function benchTraining(images = 20000): Promise<BenchRow[]> {
     for (const [name, v] of VARIANTS) keep(name, await imagesPerSecond(v, images));
     for (const t of threadCounts) {
       if (blas) keep(`numpy:${t}`, peerImagesPerSecond('numpy', images, t));
-      if (torch) keep(`torch:${t}`, peerImagesPerSecond('torch', images, t));
+      if (torchHere) keep(`torch:${t}`, peerImagesPerSecond('torch', images, t));
     }
   }
-  // Each peer at its best thread count.
-  const peerBest = (peer: string): { ips: number; threads: number; others: string } | undefined => {
-    const runs = threadCounts
-      .map((t) => ({ t, ips: best.get(`${peer}:${t}`) }))
-      .filter((r): r is { t: number; ips: number } => r.ips !== undefined);
+  // Each peer at its best thread count, named with the other counts' figures.
+  const peerBest = (peer: string): { ips: number; label: string } | undefined => {
+    const runs = threadCounts.flatMap((t) => {
+      const ips = best.get(`${peer}:${t}`);
+      return ips === undefined ? [] : [{ t, ips }];
+    });
     if (runs.length === 0) return undefined;
     const top = runs.reduce((a, b) => (b.ips > a.ips ? b : a));
-    const others = runs
-      .filter((r) => r !== top)
-      .map(
-        (r) => `${r.t} thread${r.t > 1 ? 's' : ''}: ${Math.round(r.ips).toLocaleString('en-US')}`,
-      )
-      .join(', ');
-    return { ips: top.ips, threads: top.t, others };
+    const label = [
+      `${threadsText(top.t)}, its best`,
+      ...runs
+        .filter((r) => r !== top)
+        .map((r) => `${threadsText(r.t)}: ${Math.round(r.ips).toLocaleString('en-US')}`),
+    ].join('; ');
+    return { ips: top.ips, label };
   };
   const rows: BenchRow[] = VARIANTS.map(([name]) => ({
     name,
@@ -90,29 +96,26 @@ export async function benchTraining(images = 20000): Promise<BenchRow[]> {
   }));
   const ideal = best.get(VARIANTS[0]![0])!;
   const device = best.get(VARIANTS[1]![0])!;
-  const numpyBest = peerBest('numpy');
-  const numpy = numpyBest?.ips;
+  const numpy = peerBest('numpy');
   if (blas === null)
     console.log(
       '\nnumpy peer: skipped (no /usr/bin/python3 with numpy and threadpoolctl; run scripts/setup-bench.sh)',
     );
   else if (numpy !== undefined) {
     const fair = blas.api !== 'reference';
-    const t = numpyBest!.threads;
-    const at = `${t} thread${t > 1 ? 's' : ''}, its best${numpyBest!.others ? ` (${numpyBest!.others})` : ''}`;
     const which = fair
-      ? `${blas.api} ${blas.version}, kernel ${blas.kernel}, ${at}`
+      ? `${blas.api} ${blas.version}, kernel ${blas.kernel}, ${numpy.label}`
       : 'reference BLAS';
-    rows.push({ name: `numpy peer, event mode (${which})`, value: numpy, unit: 'images/s' });
+    rows.push({ name: `numpy peer, event mode (${which})`, value: numpy.ips, unit: 'images/s' });
     if (fair) {
       rows.push({
         name: 'speed-up over the numpy peer, ideal rule',
-        value: ideal / numpy,
+        value: ideal / numpy.ips,
         unit: '×',
       });
       rows.push({
         name: 'speed-up over the numpy peer, device rule',
-        value: device / numpy,
+        value: device / numpy.ips,
         unit: '×',
       });
     } else
@@ -120,18 +123,16 @@ export async function benchTraining(images = 20000): Promise<BenchRow[]> {
         `\nnumpy uses the reference BLAS (${blas.library}): no speed-up printed (not a fair peer); run scripts/setup-bench.sh as root to install OpenBLAS`,
       );
   }
-  const torchBest = peerBest('torch');
-  const torchIps = torchBest?.ips;
-  if (torchBest !== undefined) {
-    const t = torchBest.threads;
+  const torch = peerBest('torch');
+  if (torch !== undefined) {
     rows.push({
-      name: `torch peer, event mode (${t} thread${t > 1 ? 's' : ''}, its best${torchBest.others ? `; ${torchBest.others}` : ''})`,
-      value: torchBest.ips,
+      name: `torch peer, event mode (${torch.label})`,
+      value: torch.ips,
       unit: 'images/s',
     });
     rows.push({
       name: 'speed-up over the torch peer, device rule',
-      value: device / torchIps!,
+      value: device / torch.ips,
       unit: '×',
     });
   }
