@@ -140,13 +140,26 @@ export interface TrainKernel {
   ): number;
   readSum(): number;
   stdpIdeal(k: number, count: number, eta: number, c: number, wMin: number, wMax: number): number;
-  devicePulses(k: number, count: number, base: number, frac: number, logq: number): number;
+  /**
+   * `frozen` is column k's number of frozen cells, or −1 to count them from the mask (base 0:
+   * read the count with frozenCount; with base > 0 every cell is visited and it is not used).
+   */
+  devicePulses(
+    k: number,
+    count: number,
+    base: number,
+    frac: number,
+    logq: number,
+    frozen: number,
+  ): number;
   /**
    * devicePulses with base 0, then the column's pulses through the crossbar's pulse kernel
    * (bound to this matrix; call between PulseKernel.enter and leave).
    */
-  devicePulseColumn(k: number, count: number, frac: number, logq: number): number;
+  devicePulseColumn(k: number, count: number, frac: number, logq: number, frozen: number): number;
   ltdCount(): number;
+  /** The frozen cells of the column of the last devicePulses (base 0) or devicePulseColumn. */
+  frozenCount(): number;
   /** fdlibm's exp, as V8's Math.exp (for tests). */
   expFdlibm(x: number): number;
   /** Lane `lane` of the two-lane exp for |x0|, |x1| < 1.0397 used by stdpIdeal (for tests). */
@@ -243,6 +256,7 @@ interface WasmExports {
   devicePulses: TrainKernel['devicePulses'];
   devicePulseColumn: TrainKernel['devicePulseColumn'];
   ltdCount(): number;
+  frozenCount(): number;
   expFdlibm(x: number): number;
   expSmallLane(x0: number, x1: number, lane: number): number;
   exp32Lane(x0: number, x1: number, x2: number, x3: number, lane: number): number;
@@ -479,6 +493,7 @@ function bindTrain(
     devicePulses: fns.devicePulses,
     devicePulseColumn: fns.devicePulseColumn,
     ltdCount: fns.ltdCount,
+    frozenCount: fns.frozenCount,
     expFdlibm: fns.expFdlibm,
     expSmallLane: fns.expSmallLane,
     exp32Lane: fns.exp32Lane,
@@ -613,7 +628,11 @@ function checkPulseAbi(fns: WasmExports): void {
     fns[name as keyof typeof HEADER]?.value,
     at,
   ]);
-  found.push(['bindPulse arity', fns.bindPulse.length, 10], ['pulse arity', fns.pulse.length, 4]);
+  found.push(
+    ['bindPulse arity', fns.bindPulse.length, 10],
+    ['pulse arity', fns.pulse.length, 4],
+    ['devicePulseColumn arity', fns.devicePulseColumn.length, 5],
+  );
   for (const [name, built, expected] of found) {
     if (built !== expected)
       throw new CbramError(

@@ -37,6 +37,14 @@ export interface LearningRule {
     eta: number,
     counts: UpdateCounts,
   ): void;
+  /**
+   * The frozen mask has changed: in column `k`, or anywhere when `k` is omitted. A rule may keep
+   * per-column facts about the mask between updates (the device rule keeps each column's number
+   * of frozen cells for its update counts), so call this after changing the mask. A `Trainer`
+   * calls it at the start of every `train()`, whenever its run lets other code in (progress
+   * reports, yields to the event loop) and for each column its pruner freezes.
+   */
+  maskChanged(k?: number): void;
 }
 
 /** `update` with flags set from an active list (the JS path of updateActive). */
@@ -64,6 +72,9 @@ export class IdealStdp implements LearningRule {
   ) {
     this.flags = new Uint8Array(syn.inputs);
   }
+
+  /** Nothing to do: the ideal rule reads the mask at every update. */
+  maskChanged(): void {}
 
   updateActive(
     k: number,
@@ -118,6 +129,12 @@ export class DeviceStdp implements LearningRule {
   readonly etaDevice: number;
   private readonly pulses: Int8Array;
   private readonly flags: Uint8Array;
+  /**
+   * Each column's number of frozen cells, or −1 where it must be counted again, for the update
+   * counts of the WebAssembly path: counting reads the column's cells a cache line apart, 5–8 %
+   * of the device rule's training time when done at every spike.
+   */
+  private readonly frozenIn: Int32Array;
 
   constructor(
     private readonly syn: DeviceSynapses,
@@ -126,6 +143,12 @@ export class DeviceStdp implements LearningRule {
     this.etaDevice = deviceEta(syn);
     this.pulses = new Int8Array(syn.inputs);
     this.flags = new Uint8Array(syn.inputs);
+    this.frozenIn = new Int32Array(syn.outputs).fill(-1);
+  }
+
+  maskChanged(k?: number): void {
+    if (k === undefined) this.frozenIn.fill(-1);
+    else this.frozenIn[k] = -1;
   }
 
   updateActive(
@@ -144,17 +167,19 @@ export class DeviceStdp implements LearningRule {
     const xbar = this.syn.crossbar;
     this.rng.exportState(tk.rng);
     let ltp: number;
+    const frozen = this.frozenIn[k]!;
     if (base === 0 && xbar.beginKernelPulse()) {
       // At most one pulse per cell: drawn and applied in one WebAssembly call.
-      ltp = tk.devicePulseColumn(k, count, frac, Math.log1p(-frac));
+      ltp = tk.devicePulseColumn(k, count, frac, Math.log1p(-frac), frozen);
       this.rng.importState(tk.rng);
       xbar.endKernelPulse();
     } else {
       // Any base above 127 pulses gives 127 (the cap), with the same draws.
-      ltp = tk.devicePulses(k, count, Math.min(base, 255), frac, Math.log1p(-frac));
+      ltp = tk.devicePulses(k, count, Math.min(base, 255), frac, Math.log1p(-frac), frozen);
       this.rng.importState(tk.rng);
       xbar.pulseColumn(k, tk.pulses);
     }
+    if (frozen < 0 && base === 0) this.frozenIn[k] = tk.frozenCount();
     counts.ltp += ltp;
     counts.ltd += tk.ltdCount();
   }

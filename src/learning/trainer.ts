@@ -441,8 +441,10 @@ export class Trainer implements SpikingModel {
   }
 
   /** Called by the pruner when it freezes cells (one function for the run, not one per spike). */
-  private readonly onPrune = (k: number, cells: Int32Array, value: number): void =>
+  private readonly onPrune = (k: number, cells: Int32Array, value: number): void => {
+    this.rule.maskChanged(k);
     this.recordPrune(k, cells, value);
+  };
 
   private recordPrune(k: number, cells: Int32Array, value: number): void {
     if (!(this.synapses instanceof DeviceSynapses)) return;
@@ -516,11 +518,14 @@ export class Trainer implements SpikingModel {
       rate = ((this.imagesDone - imagesAtReport) * 1000) / Math.max(1e-9, now - lastReport);
       imagesAtReport = this.imagesDone;
       lastReport = now;
-      options.onProgress?.(this.progress(rate));
+      if (options.onProgress === undefined) return;
+      options.onProgress(this.progress(rate));
+      this.rule.maskChanged(); // the callback may have frozen cells
     };
     const threaded = encodeThreadOption(fn, options.encodeThread);
     this.encodeThreadFor(threaded && stopAt > this.imagesDone);
     let status: TrainResult['status'] = 'completed';
+    this.rule.maskChanged(); // the mask may have changed since the last run (or a restore)
     let t0 = performance.now();
     while (this.imagesDone < stopAt) {
       if (options.signal?.aborted) {
@@ -534,6 +539,7 @@ export class Trainer implements SpikingModel {
       if (now - lastYield >= yieldMs) {
         this.elapsedMs += now - t0;
         await new Promise<void>((resolve) => setImmediate(resolve));
+        this.rule.maskChanged(); // other code has run
         t0 = lastYield = performance.now();
       }
     }

@@ -354,6 +354,15 @@ for (const [name, device] of [
       const flags = new Uint8Array(N);
       const etaDev = ruleW.etaDevice;
       for (let trial = 0; trial < 300; trial++) {
+        // The mask changes between updates, as pruning changes it: the kernel's rule keeps each
+        // column's frozen count, so it is told (one column, then all of them).
+        if (trial === 100 || trial === 200) {
+          const col = rng.int(K);
+          for (let i = 0; i < N; i++)
+            if (rng.float() < 0.3) wasm.frozen[i * K + col] = js.frozen[i * K + col] = 1;
+          if (trial === 100) ruleW.maskChanged(col);
+          else ruleW.maskChanged();
+        }
         const k = rng.int(K);
         const count = rng.int(N + 1);
         const idx = activeList(rng, N, count);
