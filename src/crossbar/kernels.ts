@@ -139,7 +139,16 @@ export interface TrainKernel {
     biasAt: number,
   ): number;
   readSum(): number;
-  stdpIdeal(k: number, count: number, eta: number, c: number, wMin: number, wMax: number): number;
+  /** `frozen`: column k's number of frozen cells, or −1 to count them (read with frozenCount). */
+  stdpIdeal(
+    k: number,
+    count: number,
+    eta: number,
+    c: number,
+    wMin: number,
+    wMax: number,
+    frozen: number,
+  ): number;
   /**
    * `frozen` is column k's number of frozen cells, or −1 to count them from the mask (base 0:
    * read the count with frozenCount; with base > 0 every cell is visited and it is not used).
@@ -158,7 +167,10 @@ export interface TrainKernel {
    */
   devicePulseColumn(k: number, count: number, frac: number, logq: number, frozen: number): number;
   ltdCount(): number;
-  /** The frozen cells of the column of the last devicePulses (base 0) or devicePulseColumn. */
+  /**
+   * The frozen cells of the column of the last stdpIdeal, devicePulses (base 0) or
+   * devicePulseColumn that was given −1 and counted them.
+   */
   frozenCount(): number;
   /** fdlibm's exp, as V8's Math.exp (for tests). */
   expFdlibm(x: number): number;
@@ -632,6 +644,7 @@ function checkPulseAbi(fns: WasmExports): void {
     ['bindPulse arity', fns.bindPulse.length, 10],
     ['pulse arity', fns.pulse.length, 4],
     ['devicePulseColumn arity', fns.devicePulseColumn.length, 5],
+    ['stdpIdeal arity', fns.stdpIdeal.length, 7],
   );
   for (const [name, built, expected] of found) {
     if (built !== expected)

@@ -96,48 +96,49 @@ test('resume from a checkpoint equals a run that never stopped (device rule, noi
     pruning: { fraction: 0.5, matureSpikes: 40 },
   }));
 
-test('device rule: the update counts follow the frozen mask as the pruner and a progress callback change it', async () => {
-  const data = subset(mnist.train, firstN(600));
-  const opts = {
-    outputs: 30,
-    epochs: 1,
-    rule: 'device' as const,
-    seed: 7,
-    pruning: { fraction: 0.5, matureSpikes: 40, mode: 'soft' as const },
-  };
-  // The rule keeps each column's frozen count between updates. The reference run makes it count
-  // again before every update, as it did before it kept them.
-  const run = async (countEveryUpdate: boolean) => {
-    const t = createTrainer(data, opts);
-    if (countEveryUpdate) {
-      const rule = t.rule;
-      const update = rule.updateActive.bind(rule);
-      rule.updateActive = (...args) => {
-        rule.maskChanged();
-        update(...args);
-      };
-    }
-    const xbar = (t.synapses as DeviceSynapses).crossbar;
-    let frozeAt = 0;
-    await t.train({
-      progressInterval: 0,
-      onProgress: (p) => {
-        // Once, mid-run: freeze every third cell of column 3 from outside the pruner.
-        if (frozeAt === 0 && p.imagesDone >= 300) {
-          frozeAt = p.imagesDone;
-          for (let i = 0; i < t.inputs; i += 3) xbar.setFrozen(i, 3);
-        }
-      },
-    });
-    return t;
-  };
-  const kept = await run(false);
-  const counted = await run(true);
-  assert.ok(kept.pruner!.frozenCount > 0, 'the pruner froze cells');
-  assert.deepEqual(kept.updates, counted.updates);
-  assert.deepEqual(kept.synapses.weights(), counted.synapses.weights());
-  assert.deepEqual(kept.synapses.frozen, counted.synapses.frozen);
-});
+for (const rule of ['ideal', 'device'] as const)
+  test(`${rule} rule: training follows the frozen mask as the pruner and a progress callback change it`, async () => {
+    const data = subset(mnist.train, firstN(600));
+    const opts = {
+      outputs: 30,
+      epochs: 1,
+      rule,
+      seed: 7,
+      pruning: { fraction: 0.5, matureSpikes: 40, mode: 'soft' as const },
+    };
+    // The rule keeps each column's number of frozen cells between updates. The reference run
+    // makes it count again before every update, as it did before it kept them.
+    const run = async (countEveryUpdate: boolean) => {
+      const t = createTrainer(data, opts);
+      if (countEveryUpdate) {
+        const r = t.rule;
+        const update = r.updateActive.bind(r);
+        r.updateActive = (...args) => {
+          r.maskChanged();
+          update(...args);
+        };
+      }
+      let frozeAt = 0;
+      await t.train({
+        progressInterval: 0,
+        onProgress: (p) => {
+          // Once, before the pruner has frozen anything (it waits for a neuron's 40th spike):
+          // freeze every third cell of column 3 from outside the pruner.
+          if (frozeAt === 0 && p.imagesDone >= 20) {
+            frozeAt = p.imagesDone;
+            for (let i = 0; i < t.inputs; i += 3) t.synapses.frozen[i * t.outputs + 3] = 1;
+          }
+        },
+      });
+      return t;
+    };
+    const kept = await run(false);
+    const counted = await run(true);
+    assert.ok(kept.pruner!.frozenCount > 0, 'the pruner froze cells');
+    assert.deepEqual(kept.updates, counted.updates);
+    assert.deepEqual(kept.synapses.weights(), counted.synapses.weights());
+    assert.deepEqual(kept.synapses.frozen, counted.synapses.frozen);
+  });
 
 test('an aborted run stops at an image boundary and resumes to the same result', async () => {
   const data = subset(mnist.train, firstN(400));

@@ -243,13 +243,25 @@ test('the WebAssembly ideal STDP update equals IdealStdp.update bit for bit', { 
   const wasm = new IdealSynapses(N, K);
   const js = new IdealSynapses(N, K, -1, 1, false);
   for (let j = 0; j < N * K; j++) wasm.w[j] = js.w[j] = rng.uniform(-1.2, 1.2);
-  for (let j = 0; j < N * K; j++) if (rng.float() < 0.2) wasm.frozen[j] = js.frozen[j] = 1;
+  // Every third column has no frozen cell (the kernel then skips the mask).
+  for (let j = 0; j < N * K; j++)
+    if (j % K % 3 !== 0 && rng.float() < 0.2) wasm.frozen[j] = js.frozen[j] = 1;
   const ruleW = new IdealStdp(wasm, Math.E);
   const ruleJ = new IdealStdp(js, Math.E);
   const cW: UpdateCounts = { ltp: 0, ltd: 0 };
   const cJ: UpdateCounts = { ltp: 0, ltd: 0 };
   const flags = new Uint8Array(N);
   for (let trial = 0; trial < 400; trial++) {
+    // The mask changes between updates, and the rule is told: cells are frozen in one column that
+    // had none, then cells are thawed anywhere and frozen in every column that had none.
+    if (trial === 150) {
+      for (let i = 0; i < N; i += 4) wasm.frozen[i * K + 3] = js.frozen[i * K + 3] = 1;
+      ruleW.maskChanged(3);
+    }
+    if (trial === 300) {
+      for (let j = 0; j < N * K; j += 5) wasm.frozen[j] = js.frozen[j] = j % K % 3 === 0 ? 1 : 0;
+      ruleW.maskChanged();
+    }
     const k = rng.int(K);
     const count = rng.int(N + 1);
     const idx = activeList(rng, N, count);

@@ -38,6 +38,8 @@ let scratchB: usize = 0;
 let readSumG: f64 = 0;
 /** LTD updates of the last stdp call (its LTP count is returned). */
 let ltdG: i32 = 0;
+/** Frozen cells in the column of the last stdpIdeal, devicePulses or devicePulseColumn to count them. */
+let frozenG: i32 = 0;
 
 /**
  * Bind this instance to one matrix g (rows × cols f32) and its scratch: idx (i32 × rows), out
@@ -374,8 +376,25 @@ export function expSmallLane(x0: f64, x1: f64, lane: i32): f64 {
  * w + η(c·exp(−w) − 1) on active rows, LTD w − η elsewhere, clipped to [wMin, wMax], frozen cells
  * skipped. Returns the LTP count (LTD in `ltdCount`). Exactly IdealStdp.update: each cell sees the
  * same operations (the LTP cells two at a time, see ltpPair), and cells do not interact.
+ * `frozen`: the column's number of frozen cells if the caller knows it, or −1 to count them into
+ * frozenG (see frozenCount); with 0 the mask is not read.
  */
-export function stdpIdeal(k: i32, count: i32, eta: f64, c: f64, wMin: f64, wMax: f64): i32 {
+export function stdpIdeal(
+  k: i32, count: i32, eta: f64, c: f64, wMin: f64, wMax: f64, frozen: i32,
+): i32 {
+  if (frozen == 0) return stdpColumn(k, count, eta, c, wMin, wMax, false, false);
+  if (frozen > 0) return stdpColumn(k, count, eta, c, wMin, wMax, true, false);
+  return stdpColumn(k, count, eta, c, wMin, wMax, true, true);
+}
+
+/**
+ * stdpIdeal, reading the mask (`masked`) or for a column with no frozen cell, and counting the
+ * frozen cells into frozenG (`counting`, masked only).
+ */
+// @ts-ignore: decorator
+@inline function stdpColumn(
+  k: i32, count: i32, eta: f64, c: f64, wMin: f64, wMax: f64, masked: bool, counting: bool,
+): i32 {
   setFlags(count);
   const N = rowsB;
   const step = <usize>colsB;
@@ -390,7 +409,7 @@ export function stdpIdeal(k: i32, count: i32, eta: f64, c: f64, wMin: f64, wMax:
   for (let j = 0; j < count; j++) {
     const cell = <usize>load<i32>(idxB + (<usize>j << 2)) * step + <usize>k;
     store<i32>(list + (m << 2), <i32>cell);
-    m += <usize>(load<u8>(mask + cell) == 0);
+    m += masked ? <usize>(load<u8>(mask + cell) == 0) : 1;
   }
   for (let q: usize = 0; q + 1 < m; q += 2)
     ltpPair(
@@ -405,18 +424,25 @@ export function stdpIdeal(k: i32, count: i32, eta: f64, c: f64, wMin: f64, wMax:
   const ltp = <i32>m;
   // LTD: the other unfrozen cells.
   let d: usize = 0;
+  let frozen = 0;
   let j = <usize>k;
   for (let i = 0; i < N; i++, j += step) {
     store<i32>(list + (d << 2), <i32>j);
-    d += <usize>((load<u8>(mask + j) | load<u8>(flagsB + <usize>i)) == 0);
+    if (masked) {
+      const f = load<u8>(mask + j);
+      if (counting) frozen += <i32>(f != 0);
+      d += <usize>((f | load<u8>(flagsB + <usize>i)) == 0);
+    } else {
+      d += <usize>(load<u8>(flagsB + <usize>i) == 0);
+    }
   }
   for (let q: usize = 0; q < d; q++) {
     const p = gB + (<usize>load<i32>(list + (q << 2)) << 2);
     const y = <f64>load<f32>(p) - eta;
     store<f32>(p, <f32>(y < wMin ? wMin : y > wMax ? wMax : y));
   }
-  const ltd = <i32>d;
-  ltdG = ltd;
+  if (counting) frozenG = frozen;
+  ltdG = <i32>d;
   return ltp;
 }
 
@@ -504,9 +530,6 @@ let queuedFaults: i32 = 0;
   queuedFaults = faults;
 }
 
-/** The frozen cells of the column that the last countColumn counted (see frozenCount). */
-let frozenG: i32 = 0;
-
 /**
  * The update counts of a column whose active rows are listed at idx, as the peer counts them:
  * LTP for the unfrozen active cells (returned), LTD for the other unfrozen cells (into ltdG).
@@ -523,16 +546,18 @@ let frozenG: i32 = 0;
     for (let i = 0; i < N; i++, j += step) frozen += <i32>(load<u8>(maskB + j) != 0);
   }
   frozenG = frozen;
-  let ltp = 0;
-  for (let q = 0; q < count; q++) {
-    const i = <usize>load<i32>(idxB + (<usize>q << 2));
-    ltp += <i32>(load<u8>(maskB + i * step + <usize>k) == 0);
-  }
+  // With no frozen cell in the column, every active cell is an LTP update.
+  let ltp = frozen == 0 ? count : 0;
+  if (frozen != 0)
+    for (let q = 0; q < count; q++) {
+      const i = <usize>load<i32>(idxB + (<usize>q << 2));
+      ltp += <i32>(load<u8>(maskB + i * step + <usize>k) == 0);
+    }
   ltdG = N - frozen - ltp;
   return ltp;
 }
 
-/** The frozen cells of the column of the last devicePulses (base 0) or devicePulseColumn. */
+/** See frozenG. */
 export function frozenCount(): i32 {
   return frozenG;
 }
