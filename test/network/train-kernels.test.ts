@@ -245,7 +245,7 @@ test('the WebAssembly ideal STDP update equals IdealStdp.update bit for bit', { 
   for (let j = 0; j < N * K; j++) wasm.w[j] = js.w[j] = rng.uniform(-1.2, 1.2);
   // Every third column has no frozen cell (the kernel then skips the mask).
   for (let j = 0; j < N * K; j++)
-    if (j % K % 3 !== 0 && rng.float() < 0.2) wasm.frozen[j] = js.frozen[j] = 1;
+    if ((j % K) % 3 !== 0 && rng.float() < 0.2) wasm.frozen[j] = js.frozen[j] = 1;
   const ruleW = new IdealStdp(wasm, Math.E);
   const ruleJ = new IdealStdp(js, Math.E);
   const cW: UpdateCounts = { ltp: 0, ltd: 0 };
@@ -259,7 +259,7 @@ test('the WebAssembly ideal STDP update equals IdealStdp.update bit for bit', { 
       ruleW.maskChanged(3);
     }
     if (trial === 300) {
-      for (let j = 0; j < N * K; j += 5) wasm.frozen[j] = js.frozen[j] = j % K % 3 === 0 ? 1 : 0;
+      for (let j = 0; j < N * K; j += 5) wasm.frozen[j] = js.frozen[j] = (j % K) % 3 === 0 ? 1 : 0;
       ruleW.maskChanged();
     }
     const k = rng.int(K);
