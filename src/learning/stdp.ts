@@ -38,11 +38,12 @@ export interface LearningRule {
     counts: UpdateCounts,
   ): void;
   /**
-   * The frozen mask has changed: in column `k`, or anywhere when `k` is omitted. A rule may keep
-   * per-column facts about the mask between updates (the device rule keeps each column's number
-   * of frozen cells for its update counts), so call this after changing the mask. A `Trainer`
-   * calls it at the start of every `train()`, whenever its run lets other code in (progress
-   * reports, yields to the event loop) and for each column its pruner freezes.
+   * The frozen mask has changed: in column `k`, or anywhere when `k` is omitted. The rules keep
+   * each column's number of frozen cells between updates, so call this after changing the mask:
+   * until then the ideal rule would update a newly frozen cell of a column it knew to have none,
+   * and the device rule would miscount its updates (never its pulses). A `Trainer` calls it at
+   * the start of every `train()`, whenever its run lets other code in (progress reports, yields
+   * to the event loop) and for each column its pruner freezes.
    */
   maskChanged(k?: number): void;
 }

@@ -38,7 +38,7 @@ let scratchB: usize = 0;
 let readSumG: f64 = 0;
 /** LTD updates of the last stdp call (its LTP count is returned). */
 let ltdG: i32 = 0;
-/** Frozen cells in the column of the last stdpIdeal, devicePulses or devicePulseColumn to count them. */
+/** Frozen cells of the column of the last kernel call given frozen = −1 (see frozenCount). */
 let frozenG: i32 = 0;
 
 /**
