@@ -150,8 +150,8 @@ export function expFdlibm(x: f64): f64 {
 /**
  * One output spike: u_k = read of the `count` active rows listed at idx (+ the weight store's
  * transform), plus bias[k] + biasOffset; then the winner of softmax(u) for the uniform `u01`.
- * `device` 0: u_k = Σ g (ideal weights). 1: o_k = (Σ g)·vr, u_k = a·count + s·o_k, and Σ o_k is
- * kept for `readSum`. The biases b_k are the f64 × cols at `bias` (the bound scratch, or the
+ * `device` 0: u_k = Σ g (ideal weights). 1: o_k = (Σ g)·vr, u_k = a·count + s·o_k, and Σ o_k
+ * (float64, added in k order as the read reference adds it) is kept for `readSum`. The biases b_k are the f64 × cols at `bias` (the bound scratch, or the
  * owner's biases). Exactly the JS reference (softmaxDraw):
  * - u_k two lanes at a time (the same float64 operations per element), and its max over two
  *   pairs of lanes: `pmax` is the reference's `if (v > max) max = v`, and the max of a set does
@@ -236,8 +236,6 @@ export function exp32Lane(x0: f32, x1: f32, x2: f32, x3: f32, lane: i32): f32 {
     let v = f64x2.promote_low_f32x4(v128.load64_zero(out + (<usize>k << 2)));
     if (device) {
       const o = f64x2.mul(v, vrV);
-      rsum += f64x2.extract_lane(o, 0);
-      rsum += f64x2.extract_lane(o, 1);
       v = f64x2.add(baseV, f64x2.mul(sV, o));
     }
     v = f64x2.add(f64x2.add(v, v128.load(bias + (<usize>k << 3))), bo);
@@ -253,14 +251,12 @@ export function exp32Lane(x0: f32, x1: f32, x2: f32, x3: f32, lane: i32): f32 {
     let v = <f64>load<f32>(out + (<usize>k << 2));
     if (device) {
       const o = v * vr;
-      rsum += o;
       v = base + s * o;
     }
     v = v + load<f64>(bias + (<usize>k << 3)) + biasOffset;
     store<f64>(u + (<usize>k << 3), v);
     if (v > max) max = v;
   }
-  if (device) readSumG = rsum;
   // Pad to whole blocks of four (exp32(−∞) = 0).
   const K4 = (K + 3) & ~3;
   for (; k < K4; k++) store<f64>(u + (<usize>k << 3), -Infinity);
@@ -269,7 +265,26 @@ export function exp32Lane(x0: f32, x1: f32, x2: f32, x3: f32, lane: i32): f32 {
   const mx = f64x2.splat(max);
   let sum: f64 = 0;
   const nb = K4 >> 2;
+  const full = K >> 2; // blocks whose four outputs are all below K
   for (let j = 0; j < nb; j++) {
+    if (device) {
+      // Σ o_k in k order, as the first pass would have added it: the sequential adds run here,
+      // beside the block's exps, instead of holding up the first pass.
+      const q = out + (<usize>j << 4);
+      const o01 = f64x2.mul(f64x2.promote_low_f32x4(v128.load64_zero(q)), vrV);
+      const o23 = f64x2.mul(f64x2.promote_low_f32x4(v128.load64_zero(q, 8)), vrV);
+      if (j < full) {
+        rsum += f64x2.extract_lane(o01, 0);
+        rsum += f64x2.extract_lane(o01, 1);
+        rsum += f64x2.extract_lane(o23, 0);
+        rsum += f64x2.extract_lane(o23, 1);
+      } else {
+        const k0 = j << 2;
+        if (k0 < K) rsum += f64x2.extract_lane(o01, 0);
+        if (k0 + 1 < K) rsum += f64x2.extract_lane(o01, 1);
+        if (k0 + 2 < K) rsum += f64x2.extract_lane(o23, 0);
+      }
+    }
     const p = u + (<usize>j << 5);
     const lo = f32x4.demote_f64x2_zero(f64x2.sub(v128.load(p), mx));
     const hi = f32x4.demote_f64x2_zero(f64x2.sub(v128.load(p, 16), mx));
@@ -279,6 +294,7 @@ export function exp32Lane(x0: f32, x1: f32, x2: f32, x3: f32, lane: i32): f32 {
     sum += <f64>(f32x4.extract_lane(pairs, 0) + f32x4.extract_lane(pairs, 2));
     store<f64>(u + (<usize>j << 3), sum);
   }
+  if (device) readSumG = rsum;
   // The first block whose prefix sum exceeds r = u01·Σ, then the first element of it whose
   // running float64 sum (from the previous prefix) exceeds r; failing that (rounding), the
   // block's last element with e > 0. K − 1 if no block does (e.g. a NaN r).
