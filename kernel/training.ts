@@ -104,7 +104,7 @@ export class TrainingView {
         : checkNumber('trainingView', 'options.mapInterval', options.mapInterval, { min: 0 });
     this.display = live(trainer, {
       rate: (ms) => dashboardRate(ms, maxRate),
-      clock: options.clock,
+      clock,
       fallbackInterval: options.fallbackInterval ?? 10000,
       renderer: (t, fallback) => {
         // The map with the first update, the last, the static picture, and every mapInterval ms.

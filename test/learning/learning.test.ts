@@ -118,14 +118,14 @@ for (const rule of ['ideal', 'device'] as const)
           update(...args);
         };
       }
-      let frozeAt = 0;
+      let froze = false;
       await t.train({
         progressInterval: 0,
         onProgress: (p) => {
           // Once, before the pruner has frozen anything (it waits for a neuron's 40th spike):
           // freeze every third cell of column 3 from outside the pruner.
-          if (frozeAt === 0 && p.imagesDone >= 20) {
-            frozeAt = p.imagesDone;
+          if (!froze && p.imagesDone >= 20) {
+            froze = true;
             for (let i = 0; i < t.inputs; i += 3) t.synapses.frozen[i * t.outputs + 3] = 1;
           }
         },

@@ -151,8 +151,8 @@ export function expFdlibm(x: f64): f64 {
  * One output spike: u_k = read of the `count` active rows listed at idx (+ the weight store's
  * transform), plus bias[k] + biasOffset; then the winner of softmax(u) for the uniform `u01`.
  * `device` 0: u_k = Σ g (ideal weights). 1: o_k = (Σ g)·vr, u_k = a·count + s·o_k, and Σ o_k
- * (float64, added in k order as the read reference adds it) is kept for `readSum`. The biases b_k are the f64 × cols at `bias` (the bound scratch, or the
- * owner's biases). Exactly the JS reference (softmaxDraw):
+ * (float64, added in k order as the read reference adds it) is kept for `readSum`. The biases
+ * b_k are the f64 × cols at `bias` (the bound scratch, or the owner's biases). Exactly the JS reference (softmaxDraw):
  * - u_k two lanes at a time (the same float64 operations per element), and its max over two
  *   pairs of lanes: `pmax` is the reference's `if (v > max) max = v`, and the max of a set does
  *   not depend on the order (up to the sign of a zero max, which no u_k − max can tell apart);
@@ -265,25 +265,19 @@ export function exp32Lane(x0: f32, x1: f32, x2: f32, x3: f32, lane: i32): f32 {
   const mx = f64x2.splat(max);
   let sum: f64 = 0;
   const nb = K4 >> 2;
-  const full = K >> 2; // blocks whose four outputs are all below K
   for (let j = 0; j < nb; j++) {
     if (device) {
       // Σ o_k in k order, as the first pass would have added it: the sequential adds run here,
-      // beside the block's exps, instead of holding up the first pass.
+      // beside the block's exps, instead of holding up the first pass. The block's first output
+      // is below K; the others only past the last whole block may not be.
       const q = out + (<usize>j << 4);
       const o01 = f64x2.mul(f64x2.promote_low_f32x4(v128.load64_zero(q)), vrV);
       const o23 = f64x2.mul(f64x2.promote_low_f32x4(v128.load64_zero(q, 8)), vrV);
-      if (j < full) {
-        rsum += f64x2.extract_lane(o01, 0);
-        rsum += f64x2.extract_lane(o01, 1);
-        rsum += f64x2.extract_lane(o23, 0);
-        rsum += f64x2.extract_lane(o23, 1);
-      } else {
-        const k0 = j << 2;
-        if (k0 < K) rsum += f64x2.extract_lane(o01, 0);
-        if (k0 + 1 < K) rsum += f64x2.extract_lane(o01, 1);
-        if (k0 + 2 < K) rsum += f64x2.extract_lane(o23, 0);
-      }
+      const k0 = j << 2;
+      rsum += f64x2.extract_lane(o01, 0);
+      if (k0 + 1 < K) rsum += f64x2.extract_lane(o01, 1);
+      if (k0 + 2 < K) rsum += f64x2.extract_lane(o23, 0);
+      if (k0 + 3 < K) rsum += f64x2.extract_lane(o23, 1);
     }
     const p = u + (<usize>j << 5);
     const lo = f32x4.demote_f64x2_zero(f64x2.sub(v128.load(p), mx));
@@ -563,12 +557,14 @@ let queuedFaults: i32 = 0;
   }
   frozenG = frozen;
   // With no frozen cell in the column, every active cell is an LTP update.
-  let ltp = frozen == 0 ? count : 0;
-  if (frozen != 0)
+  let ltp = count;
+  if (frozen != 0) {
+    ltp = 0;
     for (let q = 0; q < count; q++) {
       const i = <usize>load<i32>(idxB + (<usize>q << 2));
       ltp += <i32>(load<u8>(maskB + i * step + <usize>k) == 0);
     }
+  }
   ltdG = N - frozen - ltp;
   return ltp;
 }
