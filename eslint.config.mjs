@@ -11,7 +11,6 @@ export default tseslint.config(
       'results/**',
       '.cache/**',
       'src/crossbar/wasm/**',
-      'bench/wasm/**',
       'extension/app/build/**',
       'extension/app/core/**',
       'extension/lib/**',

@@ -1,12 +1,10 @@
 /** `npm run bench`: every benchmark, printed as tables. */
 import * as os from 'node:os';
 import { benchBrowser } from './browser';
-import { benchGather } from './gather';
 import { benchKernel } from './kernel';
 import { missingPrerequisite } from '../test/browser/harness';
 import { benchPulses } from './pulses';
 import { benchReads } from './reads';
-import { benchSplit } from './split';
 import { benchSweep } from './sweep';
 import { benchTraining } from './training';
 import { printTable } from './util';
@@ -18,14 +16,6 @@ async function main(): Promise<void> {
   printTable(
     'Training, paper configuration: 397 inputs, 500 outputs, 100 ms per image',
     await benchTraining(),
-  );
-  printTable(
-    'Gather experiment, not used by training: incremental against full, 2,000 real images',
-    benchGather(),
-  );
-  printTable(
-    'Split experiment, not used by training: one output spike gathered by two threads, 2,000 real images',
-    await benchSplit(),
   );
   printTable(
     `Sweep: 8 trials (100 outputs, 20,000 images each) on worker threads (${os.availableParallelism()} cores here)`,

@@ -123,11 +123,35 @@ export interface TrainKernel {
   readonly pulses: Int8Array;
   /** Generator state used by devicePulses (Rng.exportState / importState). */
   readonly rng: Int32Array;
-  /** Each row's last input spike step (rows entries), read by activeRows. */
+  /** The held potentials Σ g over the last spikeWinnerSince's active rows (cols entries). */
+  readonly pot: Float32Array;
+  /** Each row's last input spike step (rows entries), read by spikeWinnerSince. */
   readonly last: Int32Array;
-  /** idx = the rows with last[i] > since, in increasing order; returns their count. */
-  activeRows(since: number): number;
-  /** See ./wasm/train.ts; `biasAt` is the byte offset of the biases (bias or ownBias). */
+  /**
+   * One output spike from the potentials held since the image's last spike (see
+   * ./wasm/train.ts): idx = the rows with last[i] > since, in increasing order, the potentials
+   * moved on by the rows that entered and left, then the softmax draw. Returns the winner (the
+   * active count is activeCount()); marks the winner's column changed.
+   */
+  spikeWinnerSince(
+    since: number,
+    device: number,
+    a: number,
+    s: number,
+    vr: number,
+    biasOffset: number,
+    u01: number,
+    biasAt: number,
+  ): number;
+  activeCount(): number;
+  /** Forget the held potentials (a new image): the next spike sums its rows afresh. */
+  potentialsReset(): void;
+  /** Column k's weights changed: the next spikeWinnerSince sums it afresh. */
+  potentialsColumn(k: number): void;
+  /**
+   * See ./wasm/train.ts: the gather of the `count` rows in idx, then the softmax draw; forgets
+   * the held potentials. `biasAt` is the byte offset of the biases (bias or ownBias).
+   */
   spikeWinner(
     count: number,
     device: number,
@@ -261,7 +285,18 @@ interface WasmExports {
     last: number,
     scratch: number,
   ): void;
-  activeRows(since: number): number;
+  bindPotentials(
+    pot: number,
+    held: number,
+    enter: number,
+    leave: number,
+    dirty: number,
+    dirtyFlags: number,
+  ): void;
+  spikeWinnerSince: TrainKernel['spikeWinnerSince'];
+  activeCount(): number;
+  potentialsReset(): void;
+  potentialsColumn(k: number): void;
   spikeWinner: TrainKernel['spikeWinner'];
   readSum(): number;
   stdpIdeal: TrainKernel['stdpIdeal'];
@@ -397,6 +432,15 @@ interface Layout {
   pulses: number;
   rng: number;
   last: number;
+  /** The incremental potentials' scratch (see bindPotentials in ./wasm/train.ts). */
+  potentials: {
+    pot: number;
+    held: number;
+    enter: number;
+    leave: number;
+    dirty: number;
+    dirtyFlags: number;
+  };
   device: {
     lo: number;
     span: number;
@@ -431,7 +475,13 @@ function layoutOf(rows: number, cols: number, withDevices: boolean): Layout {
   const flags = take(rows);
   const pulses = take(rows);
   const rng = take(16);
-  const last = take(rows * 4);
+  const last = take(Math.ceil(rows / 16) * 64); // read sixteen rows at a time
+  const pot = take(Math.ceil(cols / 4) * 16);
+  const held = take(Math.ceil(rows / 16) * 2);
+  const enter = take(rows * 4);
+  const leave = take(rows * 4);
+  const dirty = take(cols * 4);
+  const dirtyFlags = take(cols);
   let device: Layout['device'] = null;
   if (withDevices) {
     const pulsesCap = Math.max(rows, cols);
@@ -446,7 +496,24 @@ function layoutOf(rows: number, cols: number, withDevices: boolean): Layout {
       list: take((pulsesCap + 1) * 4),
     };
   }
-  return { g, v, out, idx, mask, u, bias, ownBias, flags, pulses, rng, last, device, bytes: at };
+  const potentials = { pot, held, enter, leave, dirty, dirtyFlags };
+  return {
+    g,
+    v,
+    out,
+    idx,
+    mask,
+    u,
+    bias,
+    ownBias,
+    flags,
+    pulses,
+    rng,
+    last,
+    potentials,
+    device,
+    bytes: at,
+  };
 }
 
 /** A fixed-size memory and an instance on it, or null if the memory cannot be had. */
@@ -489,6 +556,8 @@ function bindTrain(
     L.last,
     L.v, // the dense read's input vector, idle while training: stdpIdeal's scratch
   );
+  const P = L.potentials;
+  fns.bindPotentials(P.pot, P.held, P.enter, P.leave, P.dirty, P.dirtyFlags);
   return {
     idx: new Int32Array(buf, L.idx, rows),
     bias: new Float64Array(buf, L.bias, cols),
@@ -498,7 +567,11 @@ function bindTrain(
     pulses: new Int8Array(buf, L.pulses, rows),
     rng: new Int32Array(buf, L.rng, 4),
     last: new Int32Array(buf, L.last, rows),
-    activeRows: fns.activeRows,
+    pot: new Float32Array(buf, L.potentials.pot, cols),
+    spikeWinnerSince: fns.spikeWinnerSince,
+    activeCount: fns.activeCount,
+    potentialsReset: fns.potentialsReset,
+    potentialsColumn: fns.potentialsColumn,
     spikeWinner: fns.spikeWinner,
     readSum: fns.readSum,
     stdpIdeal: fns.stdpIdeal,

@@ -40,6 +40,14 @@ export interface Synapses {
     u01: number,
     u: Float64Array,
   ): number;
+  /**
+   * @internal One output spike of WtaLayer.present with the training kernels (`train` not null):
+   * the active rows (last input spike step > `since`) into `train.idx`, their count in
+   * `train.activeCount()`, and the winner as drawWinner would draw it, from the potentials held
+   * since the image's last spike (moved on by the rows that entered and left the window, and the
+   * columns changed since summed afresh). Equal to drawWinner up to float32 rounding.
+   */
+  drawWinnerSince(since: number, bias: Float64Array, biasOffset: number, u01: number): number;
   /** Weight of synapse (input i, output k). */
   weight(i: number, k: number): number;
   /** Every weight, row-major inputs × outputs. */
@@ -112,6 +120,11 @@ export class IdealSynapses implements Synapses {
     return tk.spikeWinner(count, 0, 0, 0, 0, biasOffset, u01, biasAt(tk, bias));
   }
 
+  drawWinnerSince(since: number, bias: Float64Array, biasOffset: number, u01: number): number {
+    const tk = this.kernels.train!;
+    return tk.spikeWinnerSince(since, 0, 0, 0, 0, biasOffset, u01, biasAt(tk, bias));
+  }
+
   weight(i: number, k: number): number {
     return this.w[i * this.outputs + k]!;
   }
@@ -123,6 +136,7 @@ export class IdealSynapses implements Synapses {
 
   setWeight(i: number, k: number, w: number): void {
     this.w[i * this.outputs + k] = w < this.wMin ? this.wMin : w > this.wMax ? this.wMax : w;
+    this.kernels.train?.potentialsColumn(k);
   }
 }
 
@@ -196,6 +210,16 @@ export class DeviceSynapses implements Synapses {
     return winner;
   }
 
+  drawWinnerSince(since: number, bias: Float64Array, biasOffset: number, u01: number): number {
+    const xbar = this.crossbar;
+    const tk = xbar.kernels.train!;
+    const s = this.b / this.vRead;
+    const at = biasAt(tk, bias);
+    const winner = tk.spikeWinnerSince(since, 1, this.a, s, this.vRead, biasOffset, u01, at);
+    xbar.countSpikeRead(tk.activeCount(), tk.readSum());
+    return winner;
+  }
+
   weight(i: number, k: number): number {
     return this.a + this.b * this.crossbar.g[i * this.outputs + k]!;
   }
@@ -210,5 +234,6 @@ export class DeviceSynapses implements Synapses {
     const m = this.mapping;
     const x = (Math.min(m.wMax, Math.max(m.wMin, w)) - m.wMin) / (m.wMax - m.wMin);
     this.crossbar.devices.setNormalized(i * this.outputs + k, x);
+    this.crossbar.kernels.train?.potentialsColumn(k);
   }
 }

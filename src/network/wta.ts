@@ -6,6 +6,14 @@
  * from softmax(u) with u_k = Σ_i w_ik·y_i + b_k, where y_i = 1 if input i spiked within the last
  * `window` steps. Output spike times do not depend on the weights, so they are drawn first as
  * geometric gaps and u is evaluated only at those steps (the same results as evaluating every step).
+ *
+ * With the WebAssembly kernels, the sums Σ_i w_ik·y_i are held from one output spike of an image
+ * to the next and moved on by the inputs that entered and left the window, with each column that
+ * changed in between (the winner's, by learning; any written with `Synapses.setWeight`) summed
+ * afresh: about a quarter of the rows of a full sum per spike. They equal a fresh sum up to
+ * float32 rounding (docs/performance.md). An `onSpike` handler may change the winner's column and
+ * call `setWeight` anywhere; other writes to the weights during `present` are not seen until the
+ * next image.
  */
 import type { Rng } from '../core/rng';
 import type { SpikeRaster } from './encoding';
@@ -63,6 +71,7 @@ export class WtaLayer {
     const last = tk !== null ? tk.last : this.last;
     const active = tk !== null ? tk.idx : this.active;
     last.fill(-(1 << 30));
+    tk?.potentialsReset();
     const { start, inputs } = raster;
     const win = this.window;
     const u = this.u;
@@ -75,12 +84,17 @@ export class WtaLayer {
         for (let s = start[fed]!; s < start[fed + 1]!; s++) last[inputs[s]!] = fed;
       }
       let n = 0;
+      let winner: number;
       const since = t - win;
-      if (tk !== null) n = tk.activeRows(since);
-      else for (let i = 0; i < N; i++) if (last[i]! > since) active[n++] = i;
       // The stream draws nothing else between here and the winner, so drawing the uniform
       // first gives the same winners as drawing it after the exps.
-      const winner = syn.drawWinner(active, n, bias, biasOffset, rng.float(), u);
+      if (tk !== null) {
+        winner = syn.drawWinnerSince(since, bias, biasOffset, rng.float());
+        n = tk.activeCount();
+      } else {
+        for (let i = 0; i < N; i++) if (last[i]! > since) active[n++] = i;
+        winner = syn.drawWinner(active, n, bias, biasOffset, rng.float(), u);
+      }
       spikes++;
       if (counts !== null) counts[winner]++;
       if (onSpike !== null) onSpike(winner, active, n, t);

@@ -236,6 +236,183 @@ test(
   },
 );
 
+/**
+ * The held potentials of `spikeWinnerSince` in plain JS: every float32 operation of the kernel,
+ * in its order (the oracle of the incremental gather).
+ */
+class HeldPotentials {
+  readonly pot: Float32Array;
+  private readonly held: Uint8Array;
+  private list: number[] = [];
+  private dirty = new Set<number>();
+  private fresh = true;
+  /** Spikes that moved the held sums on, and spikes that summed their rows afresh. */
+  moved = 0;
+  summed = 0;
+
+  constructor(
+    private readonly g: Float32Array,
+    private readonly N: number,
+    private readonly K: number,
+  ) {
+    this.pot = new Float32Array(K);
+    this.held = new Uint8Array(N);
+  }
+
+  reset(): void {
+    this.fresh = true;
+    this.held.fill(0);
+    this.dirty.clear();
+  }
+
+  column(k: number): void {
+    if (!this.fresh) this.dirty.add(k);
+  }
+
+  /** One spike: the active rows (last > since), with pot moved on to them. */
+  step(last: Int32Array, since: number): number[] {
+    const { g, K, pot, held } = this;
+    const f = Math.fround;
+    if (this.fresh) {
+      pot.fill(0);
+      this.list = [];
+      this.fresh = false;
+    }
+    for (const k of this.dirty) {
+      let acc = 0;
+      for (const i of this.list) acc = f(acc + g[i * K + k]!);
+      pot[k] = acc;
+    }
+    this.dirty.clear();
+    const now: number[] = [];
+    const enter: number[] = [];
+    const leave: number[] = [];
+    for (let i = 0; i < this.N; i++) {
+      const a = last[i]! > since ? 1 : 0;
+      if (a) now.push(i);
+      if (a && !held[i]) enter.push(i);
+      if (!a && held[i]) leave.push(i);
+      held[i] = a;
+    }
+    if (enter.length + leave.length < now.length) {
+      this.move(enter, 1);
+      this.move(leave, -1);
+      this.moved++;
+    } else {
+      pot.fill(0);
+      this.move(now, 1);
+      this.summed++;
+    }
+    this.list = now;
+    return now;
+  }
+
+  /** pot ± the rows, four per pass: pot ± ((r0 + r1) + (r2 + r3)), then one at a time. */
+  private move(rows: number[], sign: number): void {
+    const { g, K, pot } = this;
+    const f = Math.fround;
+    let q = 0;
+    for (; q + 3 < rows.length; q += 4) {
+      const [o0, o1, o2, o3] = rows.slice(q, q + 4).map((i) => i * K);
+      for (let j = 0; j < K; j++) {
+        const s = f(f(g[o0! + j]! + g[o1! + j]!) + f(g[o2! + j]! + g[o3! + j]!));
+        pot[j] = f(pot[j]! + sign * s);
+      }
+    }
+    for (; q < rows.length; q++)
+      for (let j = 0; j < K; j++) pot[j] = f(pot[j]! + sign * g[rows[q]! * K + j]!);
+  }
+}
+
+test(
+  'the held potentials of spikeWinnerSince equal their JS reference, and fresh sums within rounding',
+  { skip },
+  () => {
+    const N = 37; // two whole blocks of sixteen rows and a part
+    const K = 23;
+    const WIN = 4;
+    for (const device of [false, true]) {
+      const rng = createRng(device ? 31 : 30);
+      const ledger = sink();
+      const syn = device
+        ? new DeviceSynapses(createCrossbar({ rows: N, cols: K, seed: 3, ledger }))
+        : new IdealSynapses(N, K);
+      for (let i = 0; i < N; i++)
+        for (let k = 0; k < K; k++) syn.setWeight(i, k, rng.uniform(-1, 1));
+      const tk = syn.train!;
+      const g = syn instanceof IdealSynapses ? syn.w : syn.crossbar.g;
+      const ref = new HeldPotentials(g, N, K);
+      const vr = device ? (syn as DeviceSynapses).crossbar.config.read.voltage : 0;
+      let spikes = 0;
+      for (let image = 0; image < 80; image++) {
+        tk.potentialsReset();
+        ref.reset();
+        tk.last.fill(-(1 << 30));
+        const density = [0.05, 0.2, 0.5][image % 3]!;
+        for (let t = 0; t < 40; t++) {
+          for (let i = 0; i < N; i++) if (rng.float() < density) tk.last[i] = t;
+          if (rng.float() > 0.3) continue; // no output spike this step
+          const since = t - WIN;
+          const bias = randomBias(rng, K, 2);
+          const offset = rng.uniform(-1, 1);
+          const u01 = rng.float();
+          const before = ledger.events.length;
+          const winner = syn.drawWinnerSince(since, bias, offset, u01);
+          const now = ref.step(tk.last, since);
+          spikes++;
+          const at = `image ${image}, step ${t}`;
+          assert.equal(tk.activeCount(), now.length, at);
+          assert.deepEqual(Array.from(tk.idx.subarray(0, now.length)), now, at);
+          for (let k = 0; k < K; k++)
+            if (!Object.is(tk.pot[k], ref.pot[k])) assert.fail(`${at}: pot[${k}]`);
+          // The winner is the softmax draw of the held sums (through the store's read transform).
+          const u = Float64Array.from(ref.pot);
+          if (syn instanceof DeviceSynapses)
+            for (let k = 0; k < K; k++) u[k] = syn.a * now.length + (syn.b / vr) * (u[k]! * vr);
+          assert.equal(winner, softmaxDraw(u, bias, offset, u01), at);
+          // Within float32 rounding of a fresh float64 sum of the active rows.
+          for (let k = 0; k < K; k++) {
+            let exact = 0;
+            for (const i of now) exact += g[i * K + k]!;
+            // Weights in [−1, 1]; conductances are positive, so their error is relative.
+            const tol = device ? 1e-6 * exact + 1e-13 : 1e-5;
+            if (Math.abs(tk.pot[k]! - exact) > tol) assert.fail(`${at}: ${tk.pot[k]} vs ${exact}`);
+          }
+          if (device) {
+            // The read energy follows the held sums: Σ o_k = vr·Σ_k pot_k.
+            assert.equal(ledger.events.length, before + 1, at);
+            let o = 0;
+            for (let k = 0; k < K; k++) o += ref.pot[k]! * vr;
+            assert.ok(Math.abs(tk.readSum() - o) <= 1e-12 * Math.max(o, 1e-12), at);
+          }
+          // The winner's column changes (its learning rule), sometimes another column through
+          // setWeight; both are summed afresh at the next spike.
+          for (let i = 0; i < N; i++)
+            if (rng.float() < 0.5) {
+              if (syn instanceof IdealSynapses) syn.w[i * K + winner] = rng.uniform(-1, 1);
+              else syn.crossbar.g[i * K + winner] = rng.uniform(1e-6, 5e-5);
+            }
+          ref.column(winner);
+          if (rng.float() < 0.3) {
+            const k2 = rng.int(K);
+            syn.setWeight(rng.int(N), k2, rng.uniform(-1, 1));
+            ref.column(k2);
+          }
+        }
+      }
+      assert.ok(spikes > 800, `spikes ${spikes}`);
+      assert.ok(ref.moved > 300 && ref.summed > 100, `moved ${ref.moved}, summed ${ref.summed}`);
+      // A full gather (drawWinner) forgets the held sums: the next spike sums afresh.
+      const idx = Int32Array.of(1, 5, 9);
+      syn.drawWinner(idx, 3, new Float64Array(K), 0, 0.5, new Float64Array(K));
+      tk.last.fill(-(1 << 30));
+      tk.last[2] = 10;
+      syn.drawWinnerSince(5, new Float64Array(K), 0, 0.5);
+      for (let k = 0; k < K; k++) assert.equal(tk.pot[k], g[2 * K + k], `after drawWinner: ${k}`);
+    }
+  },
+);
+
 test('the WebAssembly ideal STDP update equals IdealStdp.update bit for bit', { skip }, () => {
   const N = 41;
   const K = 17;

@@ -12,9 +12,11 @@
 // - `stdpIdeal`: the float STDP of one output's column;
 // - `devicePulses`: the device rule's pulse counts for one column, drawn from the host's
 //   `pulses` stream (xoshiro128** as Rng.uint32, logarithms by fdlibm's log, which is V8's);
-// - `encode`: the Poisson encoding of one image;
-// - `activeRows`: the active list of an output spike.
-import { sumRows } from './read';
+// - `encode`: the Poisson encoding of one image.
+// `spikeWinnerSince` is `spikeWinner` on potentials held from the image's last output spike and
+// moved on by the rows that entered and left the window: the same draw, up to float32 rounding
+// of the sums (its JS oracle is in test/network/train-kernels.test.ts).
+import { addRows, subRows, sumRows } from './read';
 import { pulse, pulseQueue, pulseQueueAt, pulseStuckAt } from './pulse';
 
 const TWO_M32: f64 = 2.3283064365386963e-10; // 2^-32
@@ -66,18 +68,148 @@ export function bindTrain(
   lastB = last;
 }
 
+// The potentials of WtaLayer.present, kept from one output spike of an image to the next: `pot`
+// holds Σ g over the rows of the last spike's active list (still in idx; `held` flags them), and
+// moves on by the rows that enter and leave the window, after a fresh sum of each column changed
+// since (the last winner's, by its STDP update, and any marked with potentialsColumn).
+let potB: usize = 0;
+let heldB: usize = 0;
+let enterB: usize = 0;
+let leaveB: usize = 0;
+let dirtyB: usize = 0;
+let dirtyFlagsB: usize = 0;
+/** Rows in the held sum, or −1 when `out` holds none (the next spike sums its rows afresh). */
+let heldCount: i32 = -1;
+let dirtyCount: i32 = 0;
+let activeG: i32 = 0;
+
 /**
- * The active rows of an output spike (WtaLayer.present): idx = the rows i, in increasing order,
- * whose last spike step last[i] > since. Returns their count.
+ * Bind the incremental potentials' scratch: the sums (f32 × cols, in whole blocks of four), held
+ * bits (a u16 per sixteen rows), the entering and leaving row lists (i32 × rows each), the changed columns
+ * (i32 × cols) and their flags (u8 × cols).
  */
-export function activeRows(since: i32): i32 {
+export function bindPotentials(
+  pot: usize, held: usize, enter: usize, leave: usize, dirty: usize, dirtyFlags: usize,
+): void {
+  potB = pot;
+  heldB = held;
+  enterB = enter;
+  leaveB = leave;
+  dirtyB = dirty;
+  dirtyFlagsB = dirtyFlags;
+  potentialsReset();
+}
+
+/** Forget the held sum: the next spikeWinnerSince sums its active rows afresh. */
+export function potentialsReset(): void {
+  if (heldCount >= 0) memory.fill(heldB, 0, <usize>((rowsB + 15) >> 4) << 1);
+  for (let q = 0; q < dirtyCount; q++)
+    store<u8>(dirtyFlagsB + <usize>load<i32>(dirtyB + (<usize>q << 2)), 0);
+  dirtyCount = 0;
+  heldCount = -1;
+}
+
+/** Column k's weights have changed: the next spikeWinnerSince sums it afresh. */
+export function potentialsColumn(k: i32): void {
+  if (heldCount < 0 || load<u8>(dirtyFlagsB + <usize>k) != 0) return;
+  store<u8>(dirtyFlagsB + <usize>k, 1);
+  store<i32>(dirtyB + (<usize>dirtyCount << 2), k);
+  dirtyCount++;
+}
+
+/** The active count of the last spikeWinnerSince. */
+export function activeCount(): i32 {
+  return activeG;
+}
+
+/**
+ * One output spike of WtaLayer.present from the held potentials: each changed column k is summed
+ * afresh over the held rows (out_k = 0, then + g[i][k] for each held row i in list order, in
+ * float32); then idx = the rows i, in increasing order, whose last spike step last[i] > since;
+ * out += the rows that entered (addRows, increasing order), out −= the rows that left (subRows,
+ * increasing order), unless as many rows enter and leave as are active: then out = 0 + the
+ * active rows, exactly spikeWinner's gather (always so for the image's first spike, and when no
+ * row is active); then the softmax draw of spikeWinner. The winner's column is then marked changed
+ * (its STDP update follows). Returns the winner; activeCount() gives the active count.
+ */
+export function spikeWinnerSince(
+  since: i32, device: i32, a: f64, s: f64, vr: f64, biasOffset: f64, u01: f64, bias: usize,
+): i32 {
   const N = rowsB;
-  let n: usize = 0;
-  for (let i = 0; i < N; i++) {
-    store<i32>(idxB + (n << 2), i);
-    n += <usize>(load<i32>(lastB + (<usize>i << 2)) > since);
+  const K = colsB;
+  const stride = <usize>K << 2;
+  const pot = potB;
+  if (heldCount < 0) {
+    zero4(pot, K);
+    heldCount = 0;
+  } else {
+    for (let q = 0; q < dirtyCount; q++) {
+      const k = load<i32>(dirtyB + (<usize>q << 2));
+      store<u8>(dirtyFlagsB + <usize>k, 0);
+      const col = gB + (<usize>k << 2);
+      let acc: f32 = 0;
+      for (let j = 0; j < heldCount; j++)
+        acc += load<f32>(col + <usize>load<i32>(idxB + (<usize>j << 2)) * stride);
+      store<f32>(pot + (<usize>k << 2), acc);
+    }
   }
-  return <i32>n;
+  dirtyCount = 0;
+  // The new active list, and the rows that enter and leave the held sum: sixteen rows at a
+  // time, as bit masks (`held` keeps one bit per row), listed by their set bits.
+  let n: usize = 0;
+  let ne: usize = 0;
+  let nl: usize = 0;
+  const sinceV = i32x4.splat(since);
+  for (let base = 0; base < N; base += 16) {
+    const p = lastB + (<usize>base << 2);
+    const m01 = i16x8.narrow_i32x4_s(
+      i32x4.gt_s(v128.load(p), sinceV), i32x4.gt_s(v128.load(p, 16), sinceV),
+    );
+    const m23 = i16x8.narrow_i32x4_s(
+      i32x4.gt_s(v128.load(p, 32), sinceV), i32x4.gt_s(v128.load(p, 48), sinceV),
+    );
+    let now = <u32>i8x16.bitmask(i8x16.narrow_i16x8_s(m01, m23));
+    if (base + 16 > N) now &= (<u32>1 << <u32>(N - base)) - 1;
+    const h = heldB + (<usize>base >> 3);
+    const was = <u32>load<u16>(h);
+    store<u16>(h, <u16>now);
+    let e = now & ~was;
+    let l = was & ~now;
+    while (now != 0) {
+      store<i32>(idxB + (n++ << 2), base + <i32>ctz(now));
+      now &= now - 1;
+    }
+    while (e != 0) {
+      store<i32>(enterB + (ne++ << 2), base + <i32>ctz(e));
+      e &= e - 1;
+    }
+    while (l != 0) {
+      store<i32>(leaveB + (nl++ << 2), base + <i32>ctz(l));
+      l &= l - 1;
+    }
+  }
+  if (ne + nl < n) {
+    addRows(gB, K, stride, enterB, <i32>ne, pot);
+    subRows(gB, K, stride, leaveB, <i32>nl, pot);
+  } else {
+    // As many rows move as are active: summing them afresh is no slower, and drops the rounding
+    // the held sum has gathered (an empty list gives exactly 0, as the gather does).
+    zero4(pot, K);
+    addRows(gB, K, stride, idxB, <i32>n, pot);
+  }
+  heldCount = <i32>n;
+  activeG = <i32>n;
+  const winner = device != 0
+    ? softmax(pot, <i32>n, true, a, s, vr, biasOffset, u01, bias)
+    : softmax(pot, <i32>n, false, a, s, vr, biasOffset, u01, bias);
+  potentialsColumn(winner);
+  return winner;
+}
+
+/** p[0..K) = 0, and the padding to a whole block of four. */
+function zero4(p: usize, K: i32): void {
+  const K4 = (K + 3) & ~3;
+  for (let j = 0; j < K4; j += 4) v128.store(p + (<usize>j << 2), f32x4.splat(0));
 }
 
 /** The read sum of the last `spikeWinner` with a device read. */
@@ -164,10 +296,11 @@ export function expFdlibm(x: f64): f64 {
 export function spikeWinner(
   count: i32, device: i32, a: f64, s: f64, vr: f64, biasOffset: f64, u01: f64, bias: usize,
 ): i32 {
+  potentialsReset(); // out and idx no longer hold the held sum
   sumRows(gB, colsB, idxB, count, outB);
   return device != 0
-    ? softmax(count, true, a, s, vr, biasOffset, u01, bias)
-    : softmax(count, false, a, s, vr, biasOffset, u01, bias);
+    ? softmax(outB, count, true, a, s, vr, biasOffset, u01, bias)
+    : softmax(outB, count, false, a, s, vr, biasOffset, u01, bias);
 }
 
 // A float32 exp for x in [−87, 0] (the softmax's x = u_k − max; below −87 the draw takes 0):
@@ -214,10 +347,14 @@ export function exp32Lane(x0: f32, x1: f32, x2: f32, x3: f32, lane: i32): f32 {
   return v;
 }
 
-/** spikeWinner after the gather, for an ideal (`device` false) or a device read. */
+/**
+ * spikeWinner after the gather, for an ideal (`device` false) or a device read, of the sums at
+ * `src` (f32 × cols: out after spikeWinner's gather, the held potentials for spikeWinnerSince).
+ */
 // @ts-ignore: decorator
 @inline function softmax(
-  count: i32, device: bool, a: f64, s: f64, vr: f64, biasOffset: f64, u01: f64, bias: usize,
+  src: usize, count: i32, device: bool, a: f64, s: f64, vr: f64, biasOffset: f64, u01: f64,
+  bias: usize,
 ): i32 {
   const K = colsB;
   const u = uB;
@@ -233,7 +370,7 @@ export function exp32Lane(x0: f32, x1: f32, x2: f32, x3: f32, lane: i32): f32 {
   let rsum: f64 = 0;
   let k = 0;
   for (; k < K2; k += 2) {
-    let v = f64x2.promote_low_f32x4(v128.load64_zero(out + (<usize>k << 2)));
+    let v = f64x2.promote_low_f32x4(v128.load64_zero(src + (<usize>k << 2)));
     if (device) {
       const o = f64x2.mul(v, vrV);
       v = f64x2.add(baseV, f64x2.mul(sV, o));
@@ -248,7 +385,7 @@ export function exp32Lane(x0: f32, x1: f32, x2: f32, x3: f32, lane: i32): f32 {
   const max1 = f64x2.extract_lane(m0, 1);
   if (max1 > max) max = max1;
   for (; k < K; k++) {
-    let v = <f64>load<f32>(out + (<usize>k << 2));
+    let v = <f64>load<f32>(src + (<usize>k << 2));
     if (device) {
       const o = v * vr;
       v = base + s * o;
@@ -270,7 +407,7 @@ export function exp32Lane(x0: f32, x1: f32, x2: f32, x3: f32, lane: i32): f32 {
       // Σ o_k in k order, as the first pass would have added it: the sequential adds run here,
       // beside the block's exps, instead of holding up the first pass. The block's first output
       // is below K; the others only past the last whole block may not be.
-      const q = out + (<usize>j << 4);
+      const q = src + (<usize>j << 4);
       const o01 = f64x2.mul(f64x2.promote_low_f32x4(v128.load64_zero(q)), vrV);
       const o23 = f64x2.mul(f64x2.promote_low_f32x4(v128.load64_zero(q, 8)), vrV);
       const k0 = j << 2;
