@@ -130,8 +130,10 @@ export interface TrainKernel {
   /**
    * One output spike from the potentials held since the image's last spike (see
    * ./wasm/train.ts): idx = the rows with last[i] > since, in increasing order, the potentials
-   * moved on by the rows that entered and left, then the softmax draw. Returns the winner (the
-   * active count is activeCount()); marks the winner's column changed.
+   * moved on by the rows that entered and left, then the first attempt of the softmax draw with
+   * the uniforms u01 and u2. Returns the winner, or −1 if the attempt was rejected (then call
+   * `redraw` with two new uniforms until it is not). The active count is activeCount(); the
+   * winner's column is marked changed.
    */
   spikeWinnerSince(
     since: number,
@@ -141,16 +143,20 @@ export interface TrainKernel {
     vr: number,
     biasOffset: number,
     u01: number,
+    u2: number,
     biasAt: number,
   ): number;
+  /** Another attempt of the last draw (spikeWinner or spikeWinnerSince): the winner, or −1. */
+  redraw(u01: number, u2: number): number;
   activeCount(): number;
   /** Forget the held potentials (a new image): the next spike sums its rows afresh. */
   potentialsReset(): void;
   /** Column k's weights changed: the next spikeWinnerSince sums it afresh. */
   potentialsColumn(k: number): void;
   /**
-   * See ./wasm/train.ts: the gather of the `count` rows in idx, then the softmax draw; forgets
-   * the held potentials. `biasAt` is the byte offset of the biases (bias or ownBias).
+   * See ./wasm/train.ts: the gather of the `count` rows in idx, then the first attempt of the
+   * softmax draw (as spikeWinnerSince: −1 if rejected); forgets the held potentials. `biasAt` is
+   * the byte offset of the biases (bias or ownBias).
    */
   spikeWinner(
     count: number,
@@ -160,6 +166,7 @@ export interface TrainKernel {
     vr: number,
     biasOffset: number,
     u01: number,
+    u2: number,
     biasAt: number,
   ): number;
   readSum(): number;
@@ -202,6 +209,8 @@ export interface TrainKernel {
   expSmallLane(x0: number, x1: number, lane: number): number;
   /** Lane `lane` of the softmax's four-lane float32 exp (for tests; see exp32). */
   exp32Lane(x0: number, x1: number, x2: number, x3: number, lane: number): number;
+  /** Lane `lane` of the draw's four-lane bound of exp32 (for tests; see bound32). */
+  bound32Lane(x0: number, x1: number, x2: number, x3: number, lane: number): number;
 }
 
 /**
@@ -287,6 +296,7 @@ interface WasmExports {
   ): void;
   bindPotentials(
     pot: number,
+    ex: number,
     held: number,
     enter: number,
     leave: number,
@@ -307,6 +317,8 @@ interface WasmExports {
   expFdlibm(x: number): number;
   expSmallLane(x0: number, x1: number, lane: number): number;
   exp32Lane(x0: number, x1: number, x2: number, x3: number, lane: number): number;
+  bound32Lane(x0: number, x1: number, x2: number, x3: number, lane: number): number;
+  redraw(u01: number, u2: number): number;
   logFdlibm(x: number): number;
   encode(
     img: number,
@@ -435,6 +447,7 @@ interface Layout {
   /** The incremental potentials' scratch (see bindPotentials in ./wasm/train.ts). */
   potentials: {
     pot: number;
+    ex: number;
     held: number;
     enter: number;
     leave: number;
@@ -477,6 +490,7 @@ function layoutOf(rows: number, cols: number, withDevices: boolean): Layout {
   const rng = take(16);
   const last = take(Math.ceil(rows / 16) * 64); // read sixteen rows at a time
   const pot = take(Math.ceil(cols / 4) * 16);
+  const ex = take(Math.ceil(cols / 4) * 16);
   const held = take(Math.ceil(rows / 16) * 2);
   const enter = take(rows * 4);
   const leave = take(rows * 4);
@@ -496,7 +510,7 @@ function layoutOf(rows: number, cols: number, withDevices: boolean): Layout {
       list: take((pulsesCap + 1) * 4),
     };
   }
-  const potentials = { pot, held, enter, leave, dirty, dirtyFlags };
+  const potentials = { pot, ex, held, enter, leave, dirty, dirtyFlags };
   return {
     g,
     v,
@@ -557,7 +571,7 @@ function bindTrain(
     L.v, // the dense read's input vector, idle while training: stdpIdeal's scratch
   );
   const P = L.potentials;
-  fns.bindPotentials(P.pot, P.held, P.enter, P.leave, P.dirty, P.dirtyFlags);
+  fns.bindPotentials(P.pot, P.ex, P.held, P.enter, P.leave, P.dirty, P.dirtyFlags);
   return {
     idx: new Int32Array(buf, L.idx, rows),
     bias: new Float64Array(buf, L.bias, cols),
@@ -582,6 +596,8 @@ function bindTrain(
     expFdlibm: fns.expFdlibm,
     expSmallLane: fns.expSmallLane,
     exp32Lane: fns.exp32Lane,
+    bound32Lane: fns.bound32Lane,
+    redraw: fns.redraw,
   };
 }
 

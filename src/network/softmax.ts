@@ -2,11 +2,12 @@
  * The softmax winner draw of the winner-take-all layer, in plain JS: the reference that the
  * WebAssembly kernel (src/crossbar/wasm/train.ts, `spikeWinner`) reproduces bit for bit.
  *
- * The exponentials are float32 (`exp32`, every step one float32 operation, emulated here with
- * Math.fround), four at a time in WebAssembly; the draw scans blocks of four outputs by their
- * float64 prefix sums, then the block's outputs. The outputs stay in index order, so this is
- * exact softmax sampling up to float32 rounding of the exponentials (relative error below
- * 2.5e-7), not an approximation of the distribution's shape.
+ * The draw is exact rejection sampling: candidates come from a four-operation upper bound of the
+ * exponential (`bound32`), scanned in blocks of four outputs by their float64 prefix sums, and a
+ * candidate is accepted with probability exp32/bound (`exp32`, a float32 exp; every step one
+ * float32 operation, emulated here with Math.fround, four lanes at a time in WebAssembly). So the
+ * winners follow softmax exactly up to float32 rounding of the exponentials (relative error
+ * below 2.5e-7), while only the candidates' exponentials are computed.
  */
 
 const f = Math.fround;
@@ -47,25 +48,58 @@ export function exp32(x: number): number {
   return f(p * 2 ** n);
 }
 
+const BOUND_C = f(12102203); // float32(2^23·log2 e)
+const BOUND_B = 1065353216; // 127·2^23
+const BOUND_PAD = 192;
+const boundBits = new Int32Array(1);
+const boundValue = new Float32Array(boundBits.buffer);
+
+/**
+ * An upper bound of exp32(x) in four float32 operations, for the softmax draw: for x in [−87, 0],
+ * t = float32(float32(x·C) + B) with C = float32(2^23·log2 e) and B = 127·2^23, read as the bits
+ * of a float32, is 2^⌊y⌋·(1 + frac y) for y ≈ x·log2 e: the chord above 2^y, at most 6.2 % above
+ * exp(x). 192 more units in the last place cover the rounding of t (at most 110) and exp32's own
+ * error (2.1). 0 below −87 or for NaN, as exp32.
+ *
+ * @example
+ * bound32(0); // 1.0000228881835938 (1 + 192·2^−23)
+ */
+export function bound32(x: number): number {
+  if (!(x >= EXP32_MIN)) return 0;
+  boundBits[0] = Math.trunc(f(f(x * BOUND_C) + BOUND_B)) + BOUND_PAD;
+  return boundValue[0]!;
+}
+
+/** A source of uniforms in [0, 1): an `Rng`, or anything with its `float()`. */
+export interface Uniforms {
+  float(): number;
+}
+
 let eScratch = new Float64Array(0);
+let xScratch = new Float64Array(0);
 let pScratch = new Float64Array(0);
 
 /**
- * The winner of softmax(u_k + bias_k + biasOffset) for a uniform `u01` in [0, 1). With
- * v_k = u_k + bias_k + biasOffset, e_k = exp32(float32(v_k − max v)) (0 past K, up to a
- * multiple of four), block sums b_j = (e_4j + e_4j+1) + (e_4j+2 + e_4j+3) in float32 and
- * their float64 prefix sums P_j, r = u01 · P_last: the first block j with r < P_j, then in it
- * the first k whose float64 running sum from P_j−1 exceeds r (failing that, from rounding, the
- * block's last k with e_k > 0); K − 1 if no block qualifies. Overwrites u with v.
+ * The winner of softmax(u_k + bias_k + biasOffset), drawn exactly by rejection from a cheap
+ * bound, with two uniforms per attempt from `uniforms`. With v_k = u_k + bias_k + biasOffset
+ * (float64), x_k = float32(v_k − max v) and g_k = bound32(x_k) (0 past K, up to a multiple of
+ * four): block sums b_j = (g_4j + g_4j+1) + (g_4j+2 + g_4j+3) in float32 and their float64 prefix
+ * sums P_j. Each attempt draws u01 then u2; r = u01 · P_last; the candidate is the first block j
+ * with r < P_j, then in it the first k whose float64 running sum from P_j−1 exceeds r (failing
+ * that, from rounding, the block's last k with g_k > 0); it wins if u2 · g_k < exp32(x_k), and
+ * otherwise the next attempt draws again. K − 1 if no block qualifies (e.g. a NaN sum). Each
+ * attempt picks k with probability ∝ g_k and accepts it with probability exp32(x_k)/g_k, so the
+ * winner follows exp32(x_k) exactly; an attempt is accepted with probability 94 % or more.
+ * Overwrites u with v.
  *
  * @example
- * softmaxDraw(Float64Array.of(0, 0), new Float64Array(2), 0, 0.75); // 1
+ * softmaxDraw(Float64Array.of(0, 0), new Float64Array(2), 0, createRng(1)); // 0 or 1
  */
 export function softmaxDraw(
   u: Float64Array,
   bias: Float64Array,
   biasOffset: number,
-  u01: number,
+  uniforms: Uniforms,
 ): number {
   const K = u.length;
   let max = -Infinity;
@@ -77,26 +111,37 @@ export function softmaxDraw(
   const nb = (K + 3) >> 2;
   if (eScratch.length < 4 * nb) {
     eScratch = new Float64Array(4 * nb);
+    xScratch = new Float64Array(4 * nb);
     pScratch = new Float64Array(nb);
   }
-  const e = eScratch;
+  const g = eScratch;
+  const x = xScratch;
   const P = pScratch;
   let sum = 0;
   for (let j = 0; j < nb; j++) {
-    for (let i = 4 * j; i < 4 * j + 4; i++) e[i] = i < K ? exp32(f(u[i]! - max)) : 0;
-    sum += f(f(e[4 * j]! + e[4 * j + 1]!) + f(e[4 * j + 2]! + e[4 * j + 3]!));
+    for (let i = 4 * j; i < 4 * j + 4; i++) {
+      x[i] = i < K ? f(u[i]! - max) : -Infinity;
+      g[i] = bound32(x[i]!);
+    }
+    sum += f(f(g[4 * j]! + g[4 * j + 1]!) + f(g[4 * j + 2]! + g[4 * j + 3]!));
     P[j] = sum;
   }
-  const r = u01 * sum;
-  let j = 0;
-  while (j < nb && !(r < P[j]!)) j++;
-  if (j === nb) return K - 1;
-  let acc = j > 0 ? P[j - 1]! : 0;
-  let last = 4 * j;
-  for (let i = 4 * j; i < 4 * j + 4; i++) {
-    if (e[i]! > 0) last = i;
-    acc += e[i]!;
-    if (r < acc) return i;
+  for (;;) {
+    const r = uniforms.float() * sum;
+    const u2 = uniforms.float();
+    let j = 0;
+    while (j < nb && !(r < P[j]!)) j++;
+    if (j === nb) return K - 1;
+    let acc = j > 0 ? P[j - 1]! : 0;
+    let k = 4 * j;
+    for (let i = 4 * j; i < 4 * j + 4; i++) {
+      if (g[i]! > 0) k = i;
+      acc += g[i]!;
+      if (r < acc) {
+        k = i;
+        break;
+      }
+    }
+    if (u2 * g[k]! < exp32(x[k]!)) return k;
   }
-  return last;
 }

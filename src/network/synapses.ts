@@ -11,7 +11,7 @@ import { createReadKernels, type ReadKernels, type TrainKernel } from '../crossb
 import { Crossbar } from '../crossbar/crossbar';
 import { offsetCoefficients, createMapping, type WeightMapping } from '../crossbar/mapping';
 import { checkBudget, checkInt, checkNumber, fail } from '../core/validate';
-import { softmaxDraw } from './softmax';
+import { softmaxDraw, type Uniforms } from './softmax';
 
 /** What the network and the learning rules need from a weight store. */
 export interface Synapses {
@@ -29,15 +29,16 @@ export interface Synapses {
   sumActive(idx: Int32Array, count: number, out: Float64Array): void;
   /**
    * One output spike's winner: u = sumActive(idx, count), then the winner of
-   * softmax(u + bias + biasOffset) for the uniform u01 (see softmaxDraw). `u` is scratch of
-   * length outputs. Fused in WebAssembly when available, with identical results.
+   * softmax(u + bias + biasOffset), drawn with two uniforms per attempt from `uniforms` (see
+   * softmaxDraw). `u` is scratch of length outputs. Fused in WebAssembly when available, with
+   * identical results.
    */
   drawWinner(
     idx: Int32Array,
     count: number,
     bias: Float64Array,
     biasOffset: number,
-    u01: number,
+    uniforms: Uniforms,
     u: Float64Array,
   ): number;
   /**
@@ -47,13 +48,25 @@ export interface Synapses {
    * since the image's last spike (moved on by the rows that entered and left the window, and the
    * columns changed since summed afresh). Equal to drawWinner up to float32 rounding.
    */
-  drawWinnerSince(since: number, bias: Float64Array, biasOffset: number, u01: number): number;
+  drawWinnerSince(
+    since: number,
+    bias: Float64Array,
+    biasOffset: number,
+    uniforms: Uniforms,
+  ): number;
   /** Weight of synapse (input i, output k). */
   weight(i: number, k: number): number;
   /** Every weight, row-major inputs × outputs. */
   weights(out?: Float32Array): Float32Array;
   /** Write weights directly (initialisation, pruning constants): an ideal program-and-verify. */
   setWeight(i: number, k: number, w: number): void;
+}
+
+/** The draw's further attempts after a first one (winner or −1): see softmaxDraw. */
+function drawn(tk: TrainKernel, first: number, uniforms: Uniforms): number {
+  let w = first;
+  while (w < 0) w = tk.redraw(uniforms.float(), uniforms.float());
+  return w;
 }
 
 /** Where spikeWinner reads `bias`: in place if it is the owner's biases, else copied to scratch. */
@@ -108,21 +121,35 @@ export class IdealSynapses implements Synapses {
     count: number,
     bias: Float64Array,
     biasOffset: number,
-    u01: number,
+    uniforms: Uniforms,
     u: Float64Array,
   ): number {
     const tk = this.kernels.train;
     if (tk === null) {
       this.sumActive(idx, count, u);
-      return softmaxDraw(u, bias, biasOffset, u01);
+      return softmaxDraw(u, bias, biasOffset, uniforms);
     }
     if (idx !== tk.idx) tk.idx.set(count === idx.length ? idx : idx.subarray(0, count));
-    return tk.spikeWinner(count, 0, 0, 0, 0, biasOffset, u01, biasAt(tk, bias));
+    const at = biasAt(tk, bias);
+    const u01 = uniforms.float();
+    return drawn(
+      tk,
+      tk.spikeWinner(count, 0, 0, 0, 0, biasOffset, u01, uniforms.float(), at),
+      uniforms,
+    );
   }
 
-  drawWinnerSince(since: number, bias: Float64Array, biasOffset: number, u01: number): number {
+  drawWinnerSince(
+    since: number,
+    bias: Float64Array,
+    biasOffset: number,
+    uniforms: Uniforms,
+  ): number {
     const tk = this.kernels.train!;
-    return tk.spikeWinnerSince(since, 0, 0, 0, 0, biasOffset, u01, biasAt(tk, bias));
+    const at = biasAt(tk, bias);
+    const u01 = uniforms.float();
+    const first = tk.spikeWinnerSince(since, 0, 0, 0, 0, biasOffset, u01, uniforms.float(), at);
+    return drawn(tk, first, uniforms);
   }
 
   weight(i: number, k: number): number {
@@ -193,31 +220,58 @@ export class DeviceSynapses implements Synapses {
     count: number,
     bias: Float64Array,
     biasOffset: number,
-    u01: number,
+    uniforms: Uniforms,
     u: Float64Array,
   ): number {
     const xbar = this.crossbar;
     const tk = xbar.kernels.train;
     if (tk === null) {
       this.sumActive(idx, count, u);
-      return softmaxDraw(u, bias, biasOffset, u01);
+      return softmaxDraw(u, bias, biasOffset, uniforms);
     }
     if (idx !== tk.idx) tk.idx.set(count === idx.length ? idx : idx.subarray(0, count));
     const s = this.b / this.vRead;
     const at = biasAt(tk, bias);
-    const winner = tk.spikeWinner(count, 1, this.a, s, this.vRead, biasOffset, u01, at);
+    const u01 = uniforms.float();
+    const first = tk.spikeWinner(
+      count,
+      1,
+      this.a,
+      s,
+      this.vRead,
+      biasOffset,
+      u01,
+      uniforms.float(),
+      at,
+    );
     xbar.countSpikeRead(count, tk.readSum());
-    return winner;
+    return drawn(tk, first, uniforms);
   }
 
-  drawWinnerSince(since: number, bias: Float64Array, biasOffset: number, u01: number): number {
+  drawWinnerSince(
+    since: number,
+    bias: Float64Array,
+    biasOffset: number,
+    uniforms: Uniforms,
+  ): number {
     const xbar = this.crossbar;
     const tk = xbar.kernels.train!;
     const s = this.b / this.vRead;
     const at = biasAt(tk, bias);
-    const winner = tk.spikeWinnerSince(since, 1, this.a, s, this.vRead, biasOffset, u01, at);
+    const u01 = uniforms.float();
+    const first = tk.spikeWinnerSince(
+      since,
+      1,
+      this.a,
+      s,
+      this.vRead,
+      biasOffset,
+      u01,
+      uniforms.float(),
+      at,
+    );
     xbar.countSpikeRead(tk.activeCount(), tk.readSum());
-    return winner;
+    return drawn(tk, first, uniforms);
   }
 
   weight(i: number, k: number): number {

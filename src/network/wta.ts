@@ -86,14 +86,13 @@ export class WtaLayer {
       let n = 0;
       let winner: number;
       const since = t - win;
-      // The stream draws nothing else between here and the winner, so drawing the uniform
-      // first gives the same winners as drawing it after the exps.
+      // The draw takes two uniforms per attempt from this image's stream (see softmaxDraw).
       if (tk !== null) {
-        winner = syn.drawWinnerSince(since, bias, biasOffset, rng.float());
+        winner = syn.drawWinnerSince(since, bias, biasOffset, rng);
         n = tk.activeCount();
       } else {
         for (let i = 0; i < N; i++) if (last[i]! > since) active[n++] = i;
-        winner = syn.drawWinner(active, n, bias, biasOffset, rng.float(), u);
+        winner = syn.drawWinner(active, n, bias, biasOffset, rng, u);
       }
       spikes++;
       if (counts !== null) counts[winner]++;

@@ -11,7 +11,7 @@ import { createCrossbar, type EnergySink } from '../../src/crossbar/crossbar';
 import { isSimdAvailable, type EncoderKernel } from '../../src/crossbar/kernels';
 import { createPoissonEncoder } from '../../src/network/encoding';
 import { DeviceSynapses, IdealSynapses } from '../../src/network/synapses';
-import { exp32, softmaxDraw } from '../../src/network/softmax';
+import { bound32, exp32, softmaxDraw } from '../../src/network/softmax';
 import { DeviceStdp, IdealStdp, type UpdateCounts } from '../../src/learning/stdp';
 import { defineDevice } from '../../src/device/config';
 import { PRESETS } from '../../src/device/presets';
@@ -159,12 +159,56 @@ test(
   },
 );
 
-/** softmaxDraw's block prefix sums for v (softmaxDraw leaves v in its u). */
+test(
+  "the draw's bound of exp32: WebAssembly lanes equal the JS reference, above exp32",
+  { skip },
+  () => {
+    const tk = new IdealSynapses(2, 2).kernels.train!;
+    const f = Math.fround;
+    for (const x of [0, -0, -1e-30, -0.5, -1, -86.99, -87, f(-87.00001), -88, NaN, -Infinity]) {
+      const want = bound32(f(x));
+      for (let lane = 0; lane < 4; lane++) {
+        const xs = [-1, -2, -3, -4];
+        xs[lane] = x;
+        const got = tk.bound32Lane(xs[0]!, xs[1]!, xs[2]!, xs[3]!, lane);
+        assert.ok(Object.is(got, want), `bound32(${x}) lane ${lane}: ${got} ≠ ${want}`);
+      }
+    }
+    assert.equal(bound32(-88), 0);
+    assert.equal(bound32(NaN), 0);
+    // Above exp32 everywhere on [−87, 0], and at most 6.2 % (+ the padding) above it: every
+    // float32 in [−1, 0] below 2^−10 apart, and 400,000 random points.
+    const rng = createRng(15);
+    let worst = 1;
+    let margin = Infinity; // the least room above exp32, in units of 2^−23
+    const check = (x: number) => {
+      const b = bound32(x);
+      const e = exp32(x);
+      if (!(b >= e)) assert.fail(`bound32(${x}) = ${b} < exp32 = ${e}`);
+      worst = Math.max(worst, b / e);
+      margin = Math.min(margin, (b / e - 1) * 2 ** 23);
+    };
+    for (let x = 0; x >= -1; x -= 2 ** -10) check(f(x));
+    for (let j = 0; j < 400_000; j++) {
+      const x = f(-rng.float() * [1, 10, 87][j % 3]!);
+      check(x);
+      if (j % 97 === 0 && !Object.is(tk.bound32Lane(x, -1, -2, -3, 0), bound32(x)))
+        assert.fail(`lane at ${x}`);
+    }
+    assert.ok(worst < 1.0616 * (1 + 3e-5), `bound at most ${worst} × exp32`);
+    assert.ok(worst > 1.06, `the chord's gap is reached (${worst})`);
+    // Unpadded, the chord falls up to about 12 units below exp32 from rounding: the padding keeps
+    // far more room than that everywhere.
+    assert.ok(margin > 100, `room above exp32: ${margin} units`);
+  },
+);
+
+/** softmaxDraw's block prefix sums of the bounds for v (softmaxDraw leaves v in its u). */
 function blockPrefix(v: Float64Array): Float64Array {
   const f = Math.fround;
   const max = v.reduce((m, x) => (x > m ? x : m), -Infinity);
   const nb = Math.ceil(v.length / 4);
-  const e = (i: number) => (i < v.length ? exp32(f(v[i]! - max)) : 0);
+  const e = (i: number) => (i < v.length ? bound32(f(v[i]! - max)) : 0);
   const P = new Float64Array(nb);
   let sum = 0;
   for (let j = 0; j < nb; j++) {
@@ -218,20 +262,32 @@ test(
         const idx = activeList(rng, N, count);
         const bias = randomBias(rng, K, spread);
         const offset = rng.uniform(-5, 5);
-        const u01 = trial % 50 === 0 ? 0.9999999997671694 : rng.float();
-        const a = wasm.drawWinner(idx, count, bias, offset, u01, uW);
+        // Two copies of one stream, the first uniform near 1 now and then.
+        const high = trial % 50 === 0;
+        const [sW, sJ] = [createRng(1000 + trial), createRng(1000 + trial)].map((r) => {
+          let first = high;
+          return { float: () => (first ? ((first = false), 0.9999999997671694) : r.float()) };
+        });
+        const a = wasm.drawWinner(idx, count, bias, offset, sW!, uW);
         js.sumActive(idx, count, uJ);
-        const b = softmaxDraw(uJ, bias, offset, u01);
+        const b = softmaxDraw(uJ, bias, offset, sJ!);
         assert.equal(a, b, `trial ${trial}`);
+        assert.equal(sW!.float(), sJ!.float(), `trial ${trial}: the same uniforms taken`);
         winners.add(a);
-        // The kernel leaves the block prefix sums in u: the same float32 exps and sums.
+        // The kernel leaves the block prefix sums in u: the same float32 bounds and sums.
         const prefix = blockPrefix(uJ);
         const tk = wasm.train!;
         for (let j = 0; j < prefix.length; j++)
           if (!Object.is(tk.u[j], prefix[j])) assert.fail(`trial ${trial}: prefix ${j}`);
       }
       assert.ok(winners.size > K / 2, `winners vary (${winners.size})`);
-      assert.deepEqual(ledgers[0]!.events, ledgers[1]!.events);
+      // The read energy: the same events; the kernel adds Σ o_k in four running sums.
+      const [eW, eJ] = [ledgers[0]!.events, ledgers[1]!.events];
+      assert.equal(eW.length, eJ.length);
+      for (let j = 0; j < eW.length; j++) {
+        assert.deepEqual(eW[j]!.slice(0, 3), eJ[j]!.slice(0, 3));
+        assert.ok(Math.abs(eW[j]![3] - eJ[j]![3]) <= 1e-12 * eJ[j]![3], `event ${j}`);
+      }
     }
   },
 );
@@ -355,9 +411,9 @@ test(
           const since = t - WIN;
           const bias = randomBias(rng, K, 2);
           const offset = rng.uniform(-1, 1);
-          const u01 = rng.float();
+          const seed = rng.uint32();
           const before = ledger.events.length;
-          const winner = syn.drawWinnerSince(since, bias, offset, u01);
+          const winner = syn.drawWinnerSince(since, bias, offset, createRng(seed));
           const now = ref.step(tk.last, since);
           spikes++;
           const at = `image ${image}, step ${t}`;
@@ -369,7 +425,7 @@ test(
           const u = Float64Array.from(ref.pot);
           if (syn instanceof DeviceSynapses)
             for (let k = 0; k < K; k++) u[k] = syn.a * now.length + (syn.b / vr) * (u[k]! * vr);
-          assert.equal(winner, softmaxDraw(u, bias, offset, u01), at);
+          assert.equal(winner, softmaxDraw(u, bias, offset, createRng(seed)), at);
           // Within float32 rounding of a fresh float64 sum of the active rows.
           for (let k = 0; k < K; k++) {
             let exact = 0;
@@ -404,10 +460,10 @@ test(
       assert.ok(ref.moved > 300 && ref.summed > 100, `moved ${ref.moved}, summed ${ref.summed}`);
       // A full gather (drawWinner) forgets the held sums: the next spike sums afresh.
       const idx = Int32Array.of(1, 5, 9);
-      syn.drawWinner(idx, 3, new Float64Array(K), 0, 0.5, new Float64Array(K));
+      syn.drawWinner(idx, 3, new Float64Array(K), 0, rng, new Float64Array(K));
       tk.last.fill(-(1 << 30));
       tk.last[2] = 10;
-      syn.drawWinnerSince(5, new Float64Array(K), 0, 0.5);
+      syn.drawWinnerSince(5, new Float64Array(K), 0, rng);
       for (let k = 0; k < K; k++) assert.equal(tk.pot[k], g[2 * K + k], `after drawWinner: ${k}`);
     }
   },
@@ -602,7 +658,11 @@ test('the softmax draw samples softmax(u): chi-square on a fixed seed', { skip }
   const counts = new Int32Array(K);
   const u = new Float64Array(K);
   const none = new Int32Array(0);
-  for (let s = 0; s < n; s++) counts[syn.drawWinner(none, 0, logits, 0.37, rng.float(), u)]++;
+  // Count the uniforms taken: two per attempt, so more than 2n when attempts are rejected.
+  let taken = 0;
+  const uniforms = { float: () => (taken++, rng.float()) };
+  for (let s = 0; s < n; s++) counts[syn.drawWinner(none, 0, logits, 0.37, uniforms, u)]++;
+  assert.ok(taken > 2 * n * 1.01 && taken < 2 * n * 1.07, `uniforms taken: ${taken}`);
   // 99.9th percentile of chi-square with K − 1 = 9 degrees of freedom.
   const critical = 27.88;
   const x2 = chiSquare(counts, exact, n);
@@ -611,7 +671,7 @@ test('the softmax draw samples softmax(u): chi-square on a fixed seed', { skip }
   const warm = new Int32Array(K);
   const scaled = logits.map((x) => x / 1.1);
   const rng2 = createRng(2024);
-  for (let s = 0; s < n; s++) warm[softmaxDraw(new Float64Array(K), scaled, 0, rng2.float())]++;
+  for (let s = 0; s < n; s++) warm[softmaxDraw(new Float64Array(K), scaled, 0, rng2)]++;
   assert.ok(chiSquare(warm, exact, n) > critical, 'a wrong distribution is rejected');
 });
 

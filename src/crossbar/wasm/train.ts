@@ -73,6 +73,8 @@ export function bindTrain(
 // moves on by the rows that enter and leave the window, after a fresh sum of each column changed
 // since (the last winner's, by its STDP update, and any marked with potentialsColumn).
 let potB: usize = 0;
+/** The softmax's x_k = float32(u_k − max) (f32 × cols, whole blocks of four), for the draw. */
+let exB: usize = 0;
 let heldB: usize = 0;
 let enterB: usize = 0;
 let leaveB: usize = 0;
@@ -84,14 +86,16 @@ let dirtyCount: i32 = 0;
 let activeG: i32 = 0;
 
 /**
- * Bind the incremental potentials' scratch: the sums (f32 × cols, in whole blocks of four), held
+ * Bind the incremental potentials' scratch: the sums (f32 × cols, in whole blocks of four), the
+ * softmax's arguments (the same size), held
  * bits (a u16 per sixteen rows), the entering and leaving row lists (i32 × rows each), the changed columns
  * (i32 × cols) and their flags (u8 × cols).
  */
 export function bindPotentials(
-  pot: usize, held: usize, enter: usize, leave: usize, dirty: usize, dirtyFlags: usize,
+  pot: usize, ex: usize, held: usize, enter: usize, leave: usize, dirty: usize, dirtyFlags: usize,
 ): void {
   potB = pot;
+  exB = ex;
   heldB = held;
   enterB = enter;
   leaveB = leave;
@@ -133,7 +137,8 @@ export function activeCount(): i32 {
  * (its STDP update follows). Returns the winner; activeCount() gives the active count.
  */
 export function spikeWinnerSince(
-  since: i32, device: i32, a: f64, s: f64, vr: f64, biasOffset: f64, u01: f64, bias: usize,
+  since: i32, device: i32, a: f64, s: f64, vr: f64, biasOffset: f64, u01: f64, u2: f64,
+  bias: usize,
 ): i32 {
   const N = rowsB;
   const K = colsB;
@@ -200,9 +205,8 @@ export function spikeWinnerSince(
   heldCount = <i32>n;
   activeG = <i32>n;
   const winner = device != 0
-    ? softmax(pot, <i32>n, true, a, s, vr, biasOffset, u01, bias)
-    : softmax(pot, <i32>n, false, a, s, vr, biasOffset, u01, bias);
-  potentialsColumn(winner);
+    ? softmax(pot, <i32>n, true, a, s, vr, biasOffset, u01, u2, bias)
+    : softmax(pot, <i32>n, false, a, s, vr, biasOffset, u01, u2, bias);
   return winner;
 }
 
@@ -294,13 +298,14 @@ export function expFdlibm(x: f64): f64 {
  *   scan of that block. Leaves e_k in out and the prefix sums in u.
  */
 export function spikeWinner(
-  count: i32, device: i32, a: f64, s: f64, vr: f64, biasOffset: f64, u01: f64, bias: usize,
+  count: i32, device: i32, a: f64, s: f64, vr: f64, biasOffset: f64, u01: f64, u2: f64,
+  bias: usize,
 ): i32 {
   potentialsReset(); // out and idx no longer hold the held sum
   sumRows(gB, colsB, idxB, count, outB);
   return device != 0
-    ? softmax(outB, count, true, a, s, vr, biasOffset, u01, bias)
-    : softmax(outB, count, false, a, s, vr, biasOffset, u01, bias);
+    ? softmax(outB, count, true, a, s, vr, biasOffset, u01, u2, bias)
+    : softmax(outB, count, false, a, s, vr, biasOffset, u01, u2, bias);
 }
 
 // A float32 exp for x in [−87, 0] (the softmax's x = u_k − max; below −87 the draw takes 0):
@@ -339,6 +344,31 @@ const MAGIC32: f32 = 12582912.0; // 1.5·2^23
   return v128.and(f32x4.mul(p, scale), ok);
 }
 
+// An upper bound of exp32 for the softmax's draw, four operations a lane: for x in [−87, 0],
+// t = float32(float32(x·C) + B) with C = float32(2^23·log2 e) and B = 127·2^23 is, read as the
+// bits of a float32, 2^⌊y⌋·(1 + frac y) for y ≈ x·log2 e, the chord above 2^y (at most 6.2 %
+// above it); 192 more units of the last place cover the rounding of t (at most 110 units) and
+// exp32's error (2.1). Below −87 (and for NaN) 0, as exp32. The draw accepts a candidate k with
+// probability exp32(x_k)/bound(x_k), so the winners follow exp32 exactly.
+const BOUND_C: f32 = 12102203.0;
+const BOUND_B: f32 = 1065353216.0; // 127·2^23
+const BOUND_PAD: i32 = 192;
+
+/** bound32 on four float32 lanes. */
+// @ts-ignore: decorator
+@inline function bound32x4(x: v128): v128 {
+  const t = f32x4.add(f32x4.mul(x, f32x4.splat(BOUND_C)), f32x4.splat(BOUND_B));
+  const bits = i32x4.add(i32x4.trunc_sat_f32x4_s(t), i32x4.splat(BOUND_PAD));
+  return v128.and(bits, f32x4.ge(x, f32x4.splat(EXP32_MIN)));
+}
+
+/** Lane `lane` of bound32x4 (for tests). */
+export function bound32Lane(x0: f32, x1: f32, x2: f32, x3: f32, lane: i32): f32 {
+  const e = bound32x4(f32x4(x0, x1, x2, x3));
+  return lane == 0 ? f32x4.extract_lane(e, 0) : lane == 1 ? f32x4.extract_lane(e, 1)
+    : lane == 2 ? f32x4.extract_lane(e, 2) : f32x4.extract_lane(e, 3);
+}
+
 /** Lane `lane` of exp32x4 (for tests). */
 export function exp32Lane(x0: f32, x1: f32, x2: f32, x3: f32, lane: i32): f32 {
   const e = exp32x4(f32x4(x0, x1, x2, x3));
@@ -354,7 +384,7 @@ export function exp32Lane(x0: f32, x1: f32, x2: f32, x3: f32, lane: i32): f32 {
 // @ts-ignore: decorator
 @inline function softmax(
   src: usize, count: i32, device: bool, a: f64, s: f64, vr: f64, biasOffset: f64, u01: f64,
-  bias: usize,
+  u2: f64, bias: usize,
 ): i32 {
   const K = colsB;
   const u = uB;
@@ -367,12 +397,16 @@ export function exp32Lane(x0: f32, x1: f32, x2: f32, x3: f32, lane: i32): f32 {
   const vrV = f64x2.splat(vr);
   let m0 = f64x2.splat(-Infinity);
   let m1 = m0;
-  let rsum: f64 = 0;
+  // The read sum Σ o_k (device) in four running sums: outputs k ≡ 0, 1, 2, 3 (mod 4).
+  let r0 = f64x2.splat(0);
+  let r1 = r0;
   let k = 0;
   for (; k < K2; k += 2) {
     let v = f64x2.promote_low_f32x4(v128.load64_zero(src + (<usize>k << 2)));
     if (device) {
       const o = f64x2.mul(v, vrV);
+      if (k & 2) r1 = f64x2.add(r1, o);
+      else r0 = f64x2.add(r0, o);
       v = f64x2.add(baseV, f64x2.mul(sV, o));
     }
     v = f64x2.add(f64x2.add(v, v128.load(bias + (<usize>k << 3))), bo);
@@ -380,6 +414,8 @@ export function exp32Lane(x0: f32, x1: f32, x2: f32, x3: f32, lane: i32): f32 {
     if (k & 2) m1 = f64x2.pmax(m1, v);
     else m0 = f64x2.pmax(m0, v);
   }
+  let rsum = (f64x2.extract_lane(r0, 0) + f64x2.extract_lane(r1, 0)) +
+    (f64x2.extract_lane(r0, 1) + f64x2.extract_lane(r1, 1));
   m0 = f64x2.pmax(m0, m1);
   let max = f64x2.extract_lane(m0, 0);
   const max1 = f64x2.extract_lane(m0, 1);
@@ -388,48 +424,61 @@ export function exp32Lane(x0: f32, x1: f32, x2: f32, x3: f32, lane: i32): f32 {
     let v = <f64>load<f32>(src + (<usize>k << 2));
     if (device) {
       const o = v * vr;
+      rsum += o;
       v = base + s * o;
     }
     v = v + load<f64>(bias + (<usize>k << 3)) + biasOffset;
     store<f64>(u + (<usize>k << 3), v);
     if (v > max) max = v;
   }
-  // Pad to whole blocks of four (exp32(−∞) = 0).
+  // Pad to whole blocks of four (bound32(−∞) = 0).
   const K4 = (K + 3) & ~3;
   for (; k < K4; k++) store<f64>(u + (<usize>k << 3), -Infinity);
-  // Blocks of four: e = exp32(float32(u_k − max)) into out, the block's float32 sum
-  // (e0 + e1) + (e2 + e3), and the float64 prefix sums of the blocks in block order into u[j].
+  // Blocks of four: x = float32(u_k − max) into ex, g = bound32(x) into out, the block's float32
+  // sum (g0 + g1) + (g2 + g3), and the float64 prefix sums of the blocks in block order into u[j].
   const mx = f64x2.splat(max);
   let sum: f64 = 0;
   const nb = K4 >> 2;
   for (let j = 0; j < nb; j++) {
-    if (device) {
-      // Σ o_k in k order, as the first pass would have added it: the sequential adds run here,
-      // beside the block's exps, instead of holding up the first pass. The block's first output
-      // is below K; the others only past the last whole block may not be.
-      const q = src + (<usize>j << 4);
-      const o01 = f64x2.mul(f64x2.promote_low_f32x4(v128.load64_zero(q)), vrV);
-      const o23 = f64x2.mul(f64x2.promote_low_f32x4(v128.load64_zero(q, 8)), vrV);
-      const k0 = j << 2;
-      rsum += f64x2.extract_lane(o01, 0);
-      if (k0 + 1 < K) rsum += f64x2.extract_lane(o01, 1);
-      if (k0 + 2 < K) rsum += f64x2.extract_lane(o23, 0);
-      if (k0 + 3 < K) rsum += f64x2.extract_lane(o23, 1);
-    }
     const p = u + (<usize>j << 5);
     const lo = f32x4.demote_f64x2_zero(f64x2.sub(v128.load(p), mx));
     const hi = f32x4.demote_f64x2_zero(f64x2.sub(v128.load(p, 16), mx));
-    const e = exp32x4(v128.shuffle<f32>(lo, hi, 0, 1, 4, 5));
+    const x = v128.shuffle<f32>(lo, hi, 0, 1, 4, 5);
+    v128.store(exB + (<usize>j << 4), x);
+    const e = bound32x4(x);
     v128.store(out + (<usize>j << 4), e);
     const pairs = f32x4.add(e, v128.shuffle<f32>(e, e, 1, 0, 3, 2));
     sum += <f64>(f32x4.extract_lane(pairs, 0) + f32x4.extract_lane(pairs, 2));
     store<f64>(u + (<usize>j << 3), sum);
   }
   if (device) readSumG = rsum;
-  // The first block whose prefix sum exceeds r = u01·Σ, then the first element of it whose
-  // running float64 sum (from the previous prefix) exceeds r; failing that (rounding), the
-  // block's last element with e > 0. K − 1 if no block does (e.g. a NaN r).
-  const r = u01 * sum;
+  sumG = sum;
+  return attempt(u01, u2);
+}
+
+/** pick, and the winner's column marked changed (its STDP update follows). */
+function attempt(u01: f64, u2: f64): i32 {
+  const k = pick(u01, u2);
+  if (k >= 0) potentialsColumn(k);
+  return k;
+}
+
+/** Σ of the bounds of the last softmax (the draw's normaliser). */
+let sumG: f64 = 0;
+
+/**
+ * One attempt of the softmax draw on the last softmax's bounds: the candidate is the first block
+ * whose prefix sum exceeds r = u01·Σ, then the first element of it whose running float64 sum
+ * (from the previous prefix) exceeds r (failing that, from rounding, the block's last element
+ * with a bound > 0); it is accepted if u2·bound_k < exp32(x_k). Returns the winner, −1 if
+ * rejected (draw again with `redraw`), or K − 1 if no block qualifies (e.g. a NaN r).
+ */
+function pick(u01: f64, u2: f64): i32 {
+  const K = colsB;
+  const u = uB;
+  const out = outB;
+  const nb = (K + 3) >> 2;
+  const r = u01 * sumG;
   let lo = 0;
   let hi = nb;
   while (lo < hi) {
@@ -440,14 +489,24 @@ export function exp32Lane(x0: f32, x1: f32, x2: f32, x3: f32, lane: i32): f32 {
   if (lo >= nb) return K - 1;
   let acc: f64 = lo > 0 ? load<f64>(u + (<usize>(lo - 1) << 3)) : 0;
   const first = lo << 2;
-  let lastPos = first;
+  let k = first;
   for (let i = first; i < first + 4; i++) {
-    const e = load<f32>(out + (<usize>i << 2));
-    if (e > 0) lastPos = i;
-    acc += <f64>e;
-    if (r < acc) return i;
+    const g = load<f32>(out + (<usize>i << 2));
+    if (g > 0) k = i;
+    acc += <f64>g;
+    if (r < acc) {
+      k = i;
+      break;
+    }
   }
-  return lastPos;
+  const g = load<f32>(out + (<usize>k << 2));
+  const e = f32x4.extract_lane(exp32x4(f32x4.splat(load<f32>(exB + (<usize>k << 2)))), 0);
+  return u2 * <f64>g < <f64>e ? k : -1;
+}
+
+/** Another attempt of the last spikeWinner's draw, after a rejection (see pick). */
+export function redraw(u01: f64, u2: f64): i32 {
+  return attempt(u01, u2);
 }
 
 /** flags[i] = 1 for the `count` rows listed at idx, 0 elsewhere. */
