@@ -205,8 +205,6 @@ export interface TrainKernel {
   frozenCount(): number;
   /** fdlibm's exp, as V8's Math.exp (for tests). */
   expFdlibm(x: number): number;
-  /** Lane `lane` of the two-lane exp for |x0|, |x1| < 1.0397 used by stdpIdeal (for tests). */
-  expSmallLane(x0: number, x1: number, lane: number): number;
   /** Lane `lane` of the softmax's four-lane float32 exp (for tests; see exp32). */
   exp32Lane(x0: number, x1: number, x2: number, x3: number, lane: number): number;
   /** Lane `lane` of the draw's four-lane bound of exp32 (for tests; see bound32). */
@@ -315,7 +313,6 @@ interface WasmExports {
   ltdCount(): number;
   frozenCount(): number;
   expFdlibm(x: number): number;
-  expSmallLane(x0: number, x1: number, lane: number): number;
   exp32Lane(x0: number, x1: number, x2: number, x3: number, lane: number): number;
   bound32Lane(x0: number, x1: number, x2: number, x3: number, lane: number): number;
   redraw(u01: number, u2: number): number;
@@ -594,7 +591,6 @@ function bindTrain(
     ltdCount: fns.ltdCount,
     frozenCount: fns.frozenCount,
     expFdlibm: fns.expFdlibm,
-    expSmallLane: fns.expSmallLane,
     exp32Lane: fns.exp32Lane,
     bound32Lane: fns.bound32Lane,
     redraw: fns.redraw,

@@ -14,6 +14,7 @@
 import { resetStep } from '../device/models';
 import type { Rng } from '../core/rng';
 import type { DeviceSynapses, IdealSynapses } from '../network/synapses';
+import { exp32 } from '../network/softmax';
 
 /** Updates issued, counted as the numpy peer counts them (frozen synapses are not counted). */
 export interface UpdateCounts {
@@ -93,6 +94,18 @@ function updateListed(
   for (let j = 0; j < count; j++) flags[active[j]!] = 0;
 }
 
+/** |w| below which the ideal rule's LTP takes exp(−w) in float32 (see ltpExp). */
+const LTP_EXP32_RANGE = 80;
+
+/**
+ * exp(−w) for the ideal rule's LTP: exp32 of the float32 −w (relative error below 2.5e-7, the
+ * weights being float32), Math.exp beyond |w| = 80 (only with wide bounds). The WebAssembly
+ * rule takes it four cells at a time.
+ */
+function ltpExp(w: number): number {
+  return Math.abs(w) < LTP_EXP32_RANGE ? exp32(Math.fround(-w)) : Math.exp(-w);
+}
+
 /** Float STDP on an {@link IdealSynapses}. */
 export class IdealStdp implements LearningRule {
   readonly kind = 'ideal' as const;
@@ -137,7 +150,7 @@ export class IdealStdp implements LearningRule {
       const x = w[j]!;
       let y: number;
       if (activeFlags[i] !== 0) {
-        y = x + eta * (c * Math.exp(-x) - 1);
+        y = x + eta * (c * ltpExp(x) - 1);
         ltp++;
       } else {
         y = x - eta;

@@ -24,9 +24,10 @@ const EXP32_MIN = -87;
 const MAGIC32 = 12582912; // 1.5·2^23
 
 /**
- * exp(x) in float32 for a float32 x ≤ 0, and 0 below −87 (or for NaN): n = x·log2 e rounded to
- * nearest even (by adding 1.5·2^23), r = x − n·C1 − n·C2 (Cody–Waite), 1 + r + r²·p(r) with
- * Cephes' expf coefficients, times 2^n. Relative error below 2.5e-7 on [−87, 0].
+ * exp(x) in float32 for a float32 x in [−87, 80], and 0 below −87 (or for NaN): n = x·log2 e
+ * rounded to nearest even (by adding 1.5·2^23), r = x − n·C1 − n·C2 (Cody–Waite),
+ * 1 + r + r²·p(r) with Cephes' expf coefficients, times 2^n. Relative error below 2.5e-7 there
+ * (the softmax takes x ≤ 0, the ideal rule's LTP exp(−w) for |w| < 80).
  *
  * @example
  * exp32(0); // 1

@@ -75,42 +75,6 @@ test('fdlibm exp in WebAssembly equals Math.exp bit for bit', { skip }, () => {
   }
 });
 
-test('the two-lane exp of the ideal STDP equals Math.exp bit for bit', { skip }, () => {
-  const tk = new IdealSynapses(2, 2).kernels.train!;
-  const rng = createRng(13);
-  const edges = [
-    0,
-    -0,
-    1,
-    -1,
-    1e-10,
-    -1e-10,
-    2 ** -28,
-    -(2 ** -28),
-    2 ** -29,
-    0.3465735902799726,
-    0.34657359027997264,
-    -0.3465735902799726,
-    -0.34657359027997264,
-    1.0397207708399179,
-    -1.0397207708399179,
-    0.5,
-    -0.75,
-  ];
-  for (const x0 of edges)
-    for (const x1 of edges) {
-      assert.ok(Object.is(tk.expSmallLane(x0, x1, 0), Math.exp(x0)), `exp(${x0}) beside ${x1}`);
-      assert.ok(Object.is(tk.expSmallLane(x0, x1, 1), Math.exp(x1)), `exp(${x1}) beside ${x0}`);
-    }
-  for (let j = 0; j < 200_000; j++) {
-    const x = rng.uniform(-1.0397, 1.0397) * (j % 7 === 0 ? 1e-6 : 1);
-    const y = rng.uniform(-1.0397, 1.0397);
-    const got = tk.expSmallLane(x, y, j & 1);
-    const want = Math.exp(j & 1 ? y : x);
-    if (got !== want) assert.fail(`exp(${j & 1 ? y : x}): ${got} ≠ ${want}`);
-  }
-});
-
 test(
   'the softmax float32 exp: WebAssembly lanes equal the JS reference, within 2.5e-7 of exp',
   { skip },
@@ -156,6 +120,15 @@ test(
     }
     assert.ok(worst < 2.5e-7, `relative error ${worst}`);
     assert.ok(worst > 0);
+    // The ideal rule's LTP takes exp32(−w) for |w| < 80: positive arguments too.
+    let worstUp = 0;
+    for (let j = 0; j < 100_000; j++) {
+      const x = f(rng.float() * [1, 80][j % 2]!);
+      const got = tk.exp32Lane(x, -1, -2, -3, 0);
+      if (!Object.is(got, exp32(x))) assert.fail(`exp32(${x}): ${got} ≠ ${exp32(x)}`);
+      worstUp = Math.max(worstUp, Math.abs(got - Math.exp(x)) / Math.exp(x));
+    }
+    assert.ok(worstUp < 2.5e-7 && worstUp > 0, `relative error above 0: ${worstUp}`);
   },
 );
 
@@ -514,12 +487,18 @@ test('the WebAssembly ideal STDP update equals IdealStdp.update bit for bit', { 
 });
 
 test(
-  'the WebAssembly ideal STDP update equals IdealStdp.update at exp branch edges',
+  'the WebAssembly ideal STDP update equals IdealStdp.update at the edges of its exp',
   { skip },
   () => {
-    // exp(−w) two lanes at a time covers fdlibm's k = 0, k = ±1 and tiny branches, V8's
-    // exp(1) = Math.E (w = −1, the lower clip), and falls back to scalar beyond |w| = 1.0397.
+    // exp(−w) four lanes at a time in float32 (exp32), falling back to fdlibm's exp lane by
+    // lane beyond |w| = 80, and the clips.
     const edges = [
+      79.99,
+      -79.99,
+      80,
+      -80,
+      85,
+      -85,
       -1,
       1,
       0,
@@ -540,8 +519,8 @@ test(
     ];
     const N = edges.length;
     const K = 3;
-    const wasm = new IdealSynapses(N, K, -4, 4);
-    const js = new IdealSynapses(N, K, -4, 4, false);
+    const wasm = new IdealSynapses(N, K, -100, 100);
+    const js = new IdealSynapses(N, K, -100, 100, false);
     const cW: UpdateCounts = { ltp: 0, ltd: 0 };
     const cJ: UpdateCounts = { ltp: 0, ltd: 0 };
     const rng = createRng(21);

@@ -308,7 +308,7 @@ export function spikeWinner(
     : softmax(outB, count, false, a, s, vr, biasOffset, u01, u2, bias);
 }
 
-// A float32 exp for x in [−87, 0] (the softmax's x = u_k − max; below −87 the draw takes 0):
+// A float32 exp for x in [−87, 80] (the softmax's x = u_k − max ≤ 0, below −87 taken as 0; the LTP's −w):
 // n = x·log2 e rounded to nearest (ties to even), r = x − n·C1 − n·C2 (Cody–Waite), a degree-7 polynomial
 // 1 + r + r²·p(r) (Cephes' expf coefficients), times 2^n. Every step is one float32 operation,
 // the same in each lane and in the JS reference (src/network/softmax.ts, `exp32`).
@@ -515,73 +515,78 @@ function setFlags(count: i32): void {
   for (let j = 0; j < count; j++) store<u8>(flagsB + <usize>load<i32>(idxB + (<usize>j << 2)), 1);
 }
 
-/**
- * fdlibm's exp for two arguments of magnitude below 1.0397 (hx < 0x3ff0a2b2: its k = 0, k = ±1
- * and tiny branches, and V8's exp(1) = Math.E), two lanes at a time. The k = ±1 branch is the
- * general reduction with k = ±1 (x ∓ LN2_HI is x − k·LN2_HI, ±LN2_LO is k·LN2_LO, exactly);
- * k = 0 is it with k = 0: hi = x, lo = 0, and 1 − ((0 − q) − x) with q = (x·c)/(2 − c) is
- * fdlibm's 1 − ((x·c)/(c − 2) − x), since x·c/(c − 2) = −q exactly; the scaling by 2^0 is exact.
- */
+/** The byte offset in g of the q-th cell of an i32 cell list. */
 // @ts-ignore: decorator
-@inline function expSmall2Lanes(x: v128): v128 {
-  const ax = v128.and(x, i64x2.splat(0x7fffffffffffffff));
-  const big = i64x2.gt_s(ax, i64x2.splat(0x3fd62e42ffffffff)); // hx > 0x3fd62e42
-  const tiny = i64x2.lt_s(ax, i64x2.splat(0x3e30000000000000)); // hx < 0x3e300000
-  const sign1 = v128.or(v128.and(x, i64x2.splat(<i64>0x8000000000000000)), f64x2.splat(1.0));
-  const kf = v128.and(sign1, big); // ±1 or 0
-  const hi = f64x2.sub(x, f64x2.mul(kf, f64x2.splat(LN2_HI)));
-  const lo = f64x2.mul(kf, f64x2.splat(LN2_LO));
-  const r = f64x2.sub(hi, lo);
-  const t = f64x2.mul(r, r);
-  let p = f64x2.add(f64x2.splat(P4), f64x2.mul(t, f64x2.splat(P5)));
-  p = f64x2.add(f64x2.splat(P3), f64x2.mul(t, p));
-  p = f64x2.add(f64x2.splat(P2), f64x2.mul(t, p));
-  p = f64x2.add(f64x2.splat(P1), f64x2.mul(t, p));
-  const c = f64x2.sub(r, f64x2.mul(t, p));
-  const q = f64x2.div(f64x2.mul(r, c), f64x2.sub(f64x2.splat(2.0), c));
-  const y = f64x2.sub(f64x2.splat(1), f64x2.sub(f64x2.sub(lo, q), hi));
-  const ki = i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(kf));
-  const e = f64x2.mul(y, i64x2.shl(i64x2.add(ki, i64x2.splat(0x3ff)), 52));
-  const e1 = v128.bitselect(f64x2.add(f64x2.splat(1), x), e, tiny);
-  return v128.bitselect(f64x2.splat(2.718281828459045), e1, f64x2.eq(x, f64x2.splat(1.0)));
+@inline function listed(list: usize, q: usize): usize {
+  return <usize>load<i32>(list + (q << 2)) << 2;
 }
 
-/** Lane `lane` of expSmall2Lanes(x0, x1) (for tests). */
-export function expSmallLane(x0: f64, x1: f64, lane: i32): f64 {
-  const e = expSmall2Lanes(f64x2.replace_lane(f64x2.splat(x0), 1, x1));
-  return lane == 0 ? f64x2.extract_lane(e, 0) : f64x2.extract_lane(e, 1);
+/** |w| below which the LTP takes exp(−w) as exp32 (the JS reference's LTP_EXP32_RANGE). */
+const LTP_EXP32_RANGE: f32 = 80;
+
+/** The ideal rule's LTP exp(−w) for one lane: exp32(−w), or fdlibm's exp beyond the range. */
+// @ts-ignore: decorator
+@inline function ltpExpLane(w: f32): f64 {
+  return abs<f32>(w) < LTP_EXP32_RANGE
+    ? <f64>f32x4.extract_lane(exp32x4(f32x4.splat(-w)), 0)
+    : expFdlibm(-<f64>w);
 }
 
-/** The ideal rule's LTP on two cells at byte offsets o0, o1 of g (both lanes the same if equal). */
+/** y = x + eta·(c·e − 1) on two float64 lanes, clipped as `y < wMin ? wMin : y > wMax ? wMax : y`. */
 // @ts-ignore: decorator
-@inline function ltpPair(o0: usize, o1: usize, eta: f64, c: f64, wMin: f64, wMax: f64): void {
-  const g = gB;
-  const x = f64x2.promote_low_f32x4(v128.load32_lane(g + o1, v128.load32_zero(g + o0), 1));
-  const nx = f64x2.neg(x);
-  const ax = v128.and(nx, i64x2.splat(0x7fffffffffffffff));
-  let e: v128;
-  if (i64x2.all_true(i64x2.lt_s(ax, i64x2.splat(0x3ff0a2b200000000)))) e = expSmall2Lanes(nx);
-  else
-    e = f64x2.replace_lane(
-      f64x2.splat(expFdlibm(f64x2.extract_lane(nx, 0))), 1, expFdlibm(f64x2.extract_lane(nx, 1)),
-    );
-  // y = x + eta·(c·e − 1), clipped as `y < wMin ? wMin : y > wMax ? wMax : y`.
+@inline function ltpStep(x: v128, e: v128, eta: f64, c: f64, wMin: f64, wMax: f64): v128 {
   const y = f64x2.add(
     x, f64x2.mul(f64x2.splat(eta), f64x2.sub(f64x2.mul(f64x2.splat(c), e), f64x2.splat(1))),
   );
   const lowV = f64x2.splat(wMin);
   const highV = f64x2.splat(wMax);
-  const w = v128.bitselect(lowV, v128.bitselect(highV, y, f64x2.gt(y, highV)), f64x2.lt(y, lowV));
-  const w32 = f32x4.demote_f64x2_zero(w);
-  v128.store32_lane(g + o0, w32, 0);
-  v128.store32_lane(g + o1, w32, 1);
+  return v128.bitselect(lowV, v128.bitselect(highV, y, f64x2.gt(y, highV)), f64x2.lt(y, lowV));
+}
+
+/**
+ * The ideal rule's LTP on four cells at byte offsets o0..o3 of g (lanes may repeat a cell): the
+ * exps four lanes at a time in float32, the step in float64, as the reference (IdealStdp).
+ */
+// @ts-ignore: decorator
+@inline function ltpQuad(
+  o0: usize, o1: usize, o2: usize, o3: usize, eta: f64, c: f64, wMin: f64, wMax: f64,
+): void {
+  const g = gB;
+  let x = v128.load32_zero(g + o0);
+  x = v128.load32_lane(g + o1, x, 1);
+  x = v128.load32_lane(g + o2, x, 2);
+  x = v128.load32_lane(g + o3, x, 3);
+  const x23 = v128.shuffle<f32>(x, x, 2, 3, 2, 3);
+  let e01: v128;
+  let e23: v128;
+  if (i32x4.all_true(f32x4.lt(f32x4.abs(x), f32x4.splat(LTP_EXP32_RANGE)))) {
+    const e = exp32x4(f32x4.neg(x));
+    e01 = f64x2.promote_low_f32x4(e);
+    e23 = f64x2.promote_low_f32x4(v128.shuffle<f32>(e, e, 2, 3, 2, 3));
+  } else {
+    e01 = f64x2.replace_lane(
+      f64x2.splat(ltpExpLane(f32x4.extract_lane(x, 0))), 1, ltpExpLane(f32x4.extract_lane(x, 1)),
+    );
+    e23 = f64x2.replace_lane(
+      f64x2.splat(ltpExpLane(f32x4.extract_lane(x, 2))), 1, ltpExpLane(f32x4.extract_lane(x, 3)),
+    );
+  }
+  const w01 = ltpStep(f64x2.promote_low_f32x4(x), e01, eta, c, wMin, wMax);
+  const w23 = ltpStep(f64x2.promote_low_f32x4(x23), e23, eta, c, wMin, wMax);
+  const w = v128.shuffle<f32>(
+    f32x4.demote_f64x2_zero(w01), f32x4.demote_f64x2_zero(w23), 0, 1, 4, 5,
+  );
+  v128.store32_lane(g + o0, w, 0);
+  v128.store32_lane(g + o1, w, 1);
+  v128.store32_lane(g + o2, w, 2);
+  v128.store32_lane(g + o3, w, 3);
 }
 
 /**
  * The ideal rule on column k for the `count` active rows listed at idx: LTP
  * w + η(c·exp(−w) − 1) on active rows, LTD w − η elsewhere, clipped to [wMin, wMax], frozen cells
  * skipped. Returns the LTP count (LTD in `ltdCount`). Exactly IdealStdp.update: each cell sees the
- * same operations (the LTP cells two at a time, see ltpPair), and cells do not interact.
+ * same operations (the LTP cells four at a time, see ltpQuad), and cells do not interact.
  * `frozen`: the column's number of frozen cells if the caller knows it, or −1 to count them into
  * frozenG (see frozenCount); with 0 the mask is not read.
  */
@@ -617,15 +622,18 @@ export function stdpIdeal(
     store<i32>(list + (m << 2), <i32>cell);
     m += masked ? <usize>(load<u8>(mask + cell) == 0) : 1;
   }
-  for (let q: usize = 0; q + 1 < m; q += 2)
-    ltpPair(
-      <usize>load<i32>(list + (q << 2)) << 2,
-      <usize>load<i32>(list + ((q + 1) << 2)) << 2,
+  // Four cells at a time; the last one to three repeat the last cell in the spare lanes.
+  let q: usize = 0;
+  for (; q + 3 < m; q += 4)
+    ltpQuad(
+      listed(list, q), listed(list, q + 1), listed(list, q + 2), listed(list, q + 3),
       eta, c, wMin, wMax,
     );
-  if (m & 1) {
-    const last = <usize>load<i32>(list + ((m - 1) << 2)) << 2;
-    ltpPair(last, last, eta, c, wMin, wMax);
+  if (q < m) {
+    const a = listed(list, q);
+    const b = q + 1 < m ? listed(list, q + 1) : a;
+    const d = q + 2 < m ? listed(list, q + 2) : b;
+    ltpQuad(a, b, d, d, eta, c, wMin, wMax);
   }
   const ltp = <i32>m;
   // LTD: the other unfrozen cells.
