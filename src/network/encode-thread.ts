@@ -82,6 +82,19 @@ export class EncodeRing {
     return this.images.subarray(j * this.pixels, (j + 1) * this.pixels);
   }
 
+  /** Copy an image's bytes (`pixels` of them from `offset` in `from`) into slot j, no views made. */
+  putImage(j: number, from: Uint8Array, offset: number): void {
+    const to = this.images;
+    const n = this.pixels;
+    const at = j * n;
+    for (let p = 0; p < n; p++) to[at + p] = from[offset + p]!;
+  }
+
+  /** Slot j's meta word m (0: the spike count; 1–4: the stream state after the image). */
+  metaWord(j: number, m: number): number {
+    return this.words[j * this.stride + m]!;
+  }
+
   /** Slot j's meta words: [count, s0, s1, s2, s3]. */
   meta(j: number): Int32Array {
     const o = j * this.stride;
@@ -214,7 +227,7 @@ export class EncodeThread {
       const offset = this.offsetOf(this.pushed);
       if (offset < 0) break;
       const j = this.pushed % this.slots;
-      this.ring.image(j).set(this.images.subarray(offset, offset + this.ring.pixels));
+      this.ring.putImage(j, this.images, offset);
       this.pushed++;
       // Store, then read IDLE; the worker sets IDLE, then reads PUSHED (both sequentially
       // consistent), so a worker going to sleep either sees this image or is seen idle.
@@ -261,7 +274,7 @@ export class EncodeThread {
     }
     const j = this.taken % this.slots;
     const raster = this.rasters[j]!;
-    raster.count = this.ring.meta(j)[0]!;
+    raster.count = this.ring.metaWord(j, 0);
     return raster;
   }
 
@@ -270,9 +283,10 @@ export class EncodeThread {
    * would have moved it, its slot takes the next image.
    */
   release(stream: Rng): void {
-    const state = this.ring.meta(this.taken % this.slots).subarray(1, 5);
+    const j = this.taken % this.slots;
+    const state = this.reached;
+    for (let m = 0; m < 4; m++) state[m] = this.ring.metaWord(j, 1 + m);
     stream.importState(state);
-    this.reached.set(state);
     this.taken++;
     this.fill();
   }
