@@ -637,6 +637,23 @@ export function stdpIdeal(
   }
   const ltp = <i32>m;
   // LTD: the other unfrozen cells.
+  if (!masked) {
+    // A clean column: the inactive rows, sixteen flags at a time as a bit mask, in row order.
+    let d = 0;
+    for (let base = 0; base < N; base += 16) {
+      let m = ~<u32>i8x16.bitmask(i8x16.ne(v128.load(flagsB + <usize>base), i8x16.splat(0)));
+      m &= base + 16 > N ? (<u32>1 << <u32>(N - base)) - 1 : 0xffff;
+      d += <i32>popcnt(m);
+      while (m != 0) {
+        const p = gB + ((<usize>(base + <i32>ctz(m)) * step + <usize>k) << 2);
+        const y = <f64>load<f32>(p) - eta;
+        store<f32>(p, <f32>(y < wMin ? wMin : y > wMax ? wMax : y));
+        m &= m - 1;
+      }
+    }
+    ltdG = d;
+    return ltp;
+  }
   let d: usize = 0;
   let frozen = 0;
   let j = <usize>k;
