@@ -62,12 +62,35 @@ export interface Synapses {
   setWeight(i: number, k: number, w: number): void;
 }
 
-/** The draw's further attempts after a first one (winner or −1): see softmaxDraw. */
-function drawn(tk: TrainKernel, first: number, uniforms: Uniforms): number {
-  let w = first;
+/**
+ * One output spike's winner in WebAssembly: the gather of the `count` rows in idx (`since`
+ * null) or the held potentials moved on to the rows active after `since`, then the draw's first
+ * attempt with two uniforms and, while rejected, further attempts (see softmaxDraw). `device`,
+ * `a`, `s`, `vr`: the store's read transform (spikeWinner in ./wasm/train.ts).
+ */
+function kernelDraw(
+  tk: TrainKernel,
+  since: number | null,
+  count: number,
+  read: { device: number; a: number; s: number; vr: number },
+  bias: Float64Array,
+  biasOffset: number,
+  uniforms: Uniforms,
+): number {
+  const at = biasAt(tk, bias);
+  const { device, a, s, vr } = read;
+  const u01 = uniforms.float();
+  const u2 = uniforms.float();
+  let w =
+    since === null
+      ? tk.spikeWinner(count, device, a, s, vr, biasOffset, u01, u2, at)
+      : tk.spikeWinnerSince(since, device, a, s, vr, biasOffset, u01, u2, at);
   while (w < 0) w = tk.redraw(uniforms.float(), uniforms.float());
   return w;
 }
+
+/** The ideal store's read transform: none. */
+const IDEAL_READ = { device: 0, a: 0, s: 0, vr: 0 };
 
 /** Where spikeWinner reads `bias`: in place if it is the owner's biases, else copied to scratch. */
 function biasAt(tk: TrainKernel, bias: Float64Array): number {
@@ -130,13 +153,7 @@ export class IdealSynapses implements Synapses {
       return softmaxDraw(u, bias, biasOffset, uniforms);
     }
     if (idx !== tk.idx) tk.idx.set(count === idx.length ? idx : idx.subarray(0, count));
-    const at = biasAt(tk, bias);
-    const u01 = uniforms.float();
-    return drawn(
-      tk,
-      tk.spikeWinner(count, 0, 0, 0, 0, biasOffset, u01, uniforms.float(), at),
-      uniforms,
-    );
+    return kernelDraw(tk, null, count, IDEAL_READ, bias, biasOffset, uniforms);
   }
 
   drawWinnerSince(
@@ -145,11 +162,7 @@ export class IdealSynapses implements Synapses {
     biasOffset: number,
     uniforms: Uniforms,
   ): number {
-    const tk = this.kernels.train!;
-    const at = biasAt(tk, bias);
-    const u01 = uniforms.float();
-    const first = tk.spikeWinnerSince(since, 0, 0, 0, 0, biasOffset, u01, uniforms.float(), at);
-    return drawn(tk, first, uniforms);
+    return kernelDraw(this.kernels.train!, since, 0, IDEAL_READ, bias, biasOffset, uniforms);
   }
 
   weight(i: number, k: number): number {
@@ -179,6 +192,8 @@ export class DeviceSynapses implements Synapses {
   readonly a: number;
   readonly b: number;
   private readonly vRead: number;
+  /** The read transform of spikeWinner: w = a + (b/vr)·(Σ G·vr). */
+  private readonly read: { device: number; a: number; s: number; vr: number };
 
   constructor(crossbar: Crossbar, mapping?: WeightMapping) {
     if (!(crossbar instanceof Crossbar))
@@ -202,6 +217,7 @@ export class DeviceSynapses implements Synapses {
     this.a = a;
     this.b = b;
     this.vRead = crossbar.config.read.voltage;
+    this.read = { device: 1, a, s: b / this.vRead, vr: this.vRead };
   }
 
   get train(): TrainKernel | null {
@@ -230,22 +246,9 @@ export class DeviceSynapses implements Synapses {
       return softmaxDraw(u, bias, biasOffset, uniforms);
     }
     if (idx !== tk.idx) tk.idx.set(count === idx.length ? idx : idx.subarray(0, count));
-    const s = this.b / this.vRead;
-    const at = biasAt(tk, bias);
-    const u01 = uniforms.float();
-    const first = tk.spikeWinner(
-      count,
-      1,
-      this.a,
-      s,
-      this.vRead,
-      biasOffset,
-      u01,
-      uniforms.float(),
-      at,
-    );
+    const w = kernelDraw(tk, null, count, this.read, bias, biasOffset, uniforms);
     xbar.countSpikeRead(count, tk.readSum());
-    return drawn(tk, first, uniforms);
+    return w;
   }
 
   drawWinnerSince(
@@ -254,24 +257,10 @@ export class DeviceSynapses implements Synapses {
     biasOffset: number,
     uniforms: Uniforms,
   ): number {
-    const xbar = this.crossbar;
-    const tk = xbar.kernels.train!;
-    const s = this.b / this.vRead;
-    const at = biasAt(tk, bias);
-    const u01 = uniforms.float();
-    const first = tk.spikeWinnerSince(
-      since,
-      1,
-      this.a,
-      s,
-      this.vRead,
-      biasOffset,
-      u01,
-      uniforms.float(),
-      at,
-    );
-    xbar.countSpikeRead(tk.activeCount(), tk.readSum());
-    return drawn(tk, first, uniforms);
+    const tk = this.crossbar.kernels.train!;
+    const w = kernelDraw(tk, since, 0, this.read, bias, biasOffset, uniforms);
+    this.crossbar.countSpikeRead(tk.activeCount(), tk.readSum());
+    return w;
   }
 
   weight(i: number, k: number): number {
