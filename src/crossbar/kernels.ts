@@ -170,7 +170,12 @@ export interface TrainKernel {
     biasAt: number,
   ): number;
   readSum(): number;
-  /** `frozen`: column k's number of frozen cells, or −1 to count them (read with frozenCount). */
+  /**
+   * The ideal rule on column k (see ./wasm/train.ts). `frozen`: column k's number of frozen
+   * cells, or −1 to count them (read with frozenCount). A clean column skips the LTD of cells it
+   * knows to sit at wMin (floor bits, kept per column from its last update): call floorForget
+   * after writing weights other than through stdpIdeal.
+   */
   stdpIdeal(
     k: number,
     count: number,
@@ -198,6 +203,8 @@ export interface TrainKernel {
    */
   devicePulseColumn(k: number, count: number, frac: number, logq: number, frozen: number): number;
   ltdCount(): number;
+  /** Forget column k's floor bits (every column's if k < 0): its weights were written elsewhere. */
+  floorForget(k: number): void;
   /**
    * The frozen cells of the column of the last stdpIdeal, devicePulses (base 0) or
    * devicePulseColumn that was given −1 and counted them.
@@ -302,6 +309,8 @@ interface WasmExports {
     dirtyFlags: number,
   ): void;
   spikeWinnerSince: TrainKernel['spikeWinnerSince'];
+  bindFloor(bits: number, ok: number): void;
+  floorForget(k: number): void;
   activeCount(): number;
   potentialsReset(): void;
   potentialsColumn(k: number): void;
@@ -441,6 +450,8 @@ interface Layout {
   pulses: number;
   rng: number;
   last: number;
+  /** The ideal rule's floor bits and their per-column flags (see bindFloor in ./wasm/train.ts). */
+  floor: { bits: number; ok: number };
   /** The incremental potentials' scratch (see bindPotentials in ./wasm/train.ts). */
   potentials: {
     pot: number;
@@ -493,6 +504,8 @@ function layoutOf(rows: number, cols: number, withDevices: boolean): Layout {
   const leave = take(rows * 4);
   const dirty = take(cols * 4);
   const dirtyFlags = take(cols);
+  const floor = take(cols * Math.ceil(rows / 32) * 4);
+  const floorOk = take(cols);
   let device: Layout['device'] = null;
   if (withDevices) {
     const pulsesCap = Math.max(rows, cols);
@@ -522,6 +535,7 @@ function layoutOf(rows: number, cols: number, withDevices: boolean): Layout {
     rng,
     last,
     potentials,
+    floor: { bits: floor, ok: floorOk },
     device,
     bytes: at,
   };
@@ -568,6 +582,7 @@ function bindTrain(
     L.v, // the dense read's input vector, idle while training: stdpIdeal's scratch
   );
   const P = L.potentials;
+  fns.bindFloor(L.floor.bits, L.floor.ok);
   fns.bindPotentials(P.pot, P.ex, P.held, P.enter, P.leave, P.dirty, P.dirtyFlags);
   return {
     idx: new Int32Array(buf, L.idx, rows),
@@ -586,6 +601,7 @@ function bindTrain(
     spikeWinner: fns.spikeWinner,
     readSum: fns.readSum,
     stdpIdeal: fns.stdpIdeal,
+    floorForget: fns.floorForget,
     devicePulses: fns.devicePulses,
     devicePulseColumn: fns.devicePulseColumn,
     ltdCount: fns.ltdCount,

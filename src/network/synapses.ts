@@ -176,7 +176,11 @@ export class IdealSynapses implements Synapses {
 
   setWeight(i: number, k: number, w: number): void {
     this.w[i * this.outputs + k] = w < this.wMin ? this.wMin : w > this.wMax ? this.wMax : w;
-    this.kernels.train?.potentialsColumn(k);
+    const tk = this.kernels.train;
+    if (tk !== null) {
+      tk.potentialsColumn(k);
+      tk.floorForget(k);
+    }
   }
 }
 

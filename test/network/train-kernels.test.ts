@@ -487,6 +487,83 @@ test('the WebAssembly ideal STDP update equals IdealStdp.update bit for bit', { 
 });
 
 test(
+  'the ideal STDP skips the LTD of cells at w_min and stays equal to IdealStdp.update',
+  { skip },
+  () => {
+    // Clean columns keep bits of which cells sit at w_min (their LTD is a no-op, skipped); the bits
+    // must follow every way the weights change: the rule's own LTP and LTD, setWeight, direct
+    // writes with maskChanged, a column frozen and thawed, η = 0 and η < 0.
+    const N = 41; // two words of bits per column, the last block of sixteen rows partial
+    const K = 7;
+    const rng = createRng(9);
+    const wasm = new IdealSynapses(N, K);
+    const js = new IdealSynapses(N, K, -1, 1, false);
+    for (let j = 0; j < N * K; j++)
+      wasm.w[j] = js.w[j] = rng.float() < 0.4 ? -1 : rng.uniform(-1, 1);
+    const ruleW = new IdealStdp(wasm, Math.E);
+    const ruleJ = new IdealStdp(js, Math.E);
+    const cW: UpdateCounts = { ltp: 0, ltd: 0 };
+    const cJ: UpdateCounts = { ltp: 0, ltd: 0 };
+    const flags = new Uint8Array(N);
+    const same = (at: string) =>
+      assert.deepEqual(
+        new Uint32Array(wasm.w.buffer, wasm.w.byteOffset, N * K),
+        new Uint32Array(js.w.buffer, js.w.byteOffset, N * K),
+        at,
+      );
+    let floorLtd = 0; // LTD updates of cells at w_min (the ones skipped when trusted)
+    for (let trial = 0; trial < 1200; trial++) {
+      const k = rng.int(K);
+      const count = rng.int(N + 1);
+      const idx = activeList(rng, N, count);
+      for (let j = 0; j < count; j++) flags[idx[j]!] = 1;
+      for (let i = 0; i < N; i++) if (!flags[i] && js.w[i * K + k] === -1) floorLtd++;
+      const eta = trial % 97 === 0 ? -0.01 : trial % 89 === 0 ? 0 : [0.3, 0.05, 0.002][trial % 3]!;
+      ruleW.updateActive(k, idx, count, eta, cW);
+      ruleJ.update(k, flags, eta, cJ);
+      flags.fill(0);
+      const r = rng.float();
+      if (r < 0.05) {
+        // setWeight tells the store's kernels itself.
+        const i = rng.int(N);
+        const c = rng.int(K);
+        const w = rng.float() < 0.5 ? -1 : rng.uniform(-1, 1);
+        wasm.setWeight(i, c, w);
+        js.setWeight(i, c, w);
+      } else if (r < 0.1) {
+        // Direct writes, then maskChanged for that column (or every column).
+        const c = rng.int(K);
+        for (let i = 0; i < N; i += 3)
+          wasm.w[i * K + c] = js.w[i * K + c] = rng.float() < 0.5 ? -1 : 0.25;
+        ruleW.maskChanged(rng.float() < 0.5 ? c : undefined);
+      } else if (r < 0.12) {
+        // A column frozen in part (the masked path keeps no bits), later thawed.
+        const c = rng.int(K);
+        const v = wasm.frozen[c] === 0 ? 1 : 0;
+        for (let i = 0; i < N; i += 5) wasm.frozen[i * K + c] = js.frozen[i * K + c] = v;
+        ruleW.maskChanged(c);
+      }
+      if (trial % 100 === 99) same(`trial ${trial}`);
+    }
+    same('the end');
+    assert.deepEqual(cW, cJ);
+    assert.ok(floorLtd > 800, `LTD updates of cells at w_min: ${floorLtd}`);
+    // The skip is real: a cell written behind the rule's back, without maskChanged, keeps the
+    // value the bits do not know about.
+    for (let k = 0; k < K; k++) for (let i = 0; i < N; i++) wasm.frozen[i * K + k] = 0;
+    ruleW.maskChanged();
+    const all = Int32Array.from({ length: N }, (_, i) => i);
+    for (let n = 0; n < 4; n++) ruleW.updateActive(0, all, 0, 0.5, cW); // column 0 to the floor
+    wasm.w[5 * K] = 0.25;
+    ruleW.updateActive(0, all, 0, 0.1, cW);
+    assert.equal(wasm.w[5 * K], 0.25, 'a cell the bits put at w_min is left alone');
+    ruleW.maskChanged(0);
+    ruleW.updateActive(0, all, 0, 0.1, cW);
+    assert.equal(wasm.w[5 * K], Math.fround(0.25 - 0.1), 'after maskChanged it is updated');
+  },
+);
+
+test(
   'the WebAssembly ideal STDP update equals IdealStdp.update at the edges of its exp',
   { skip },
   () => {

@@ -515,10 +515,10 @@ function setFlags(count: i32): void {
   for (let j = 0; j < count; j++) store<u8>(flagsB + <usize>load<i32>(idxB + (<usize>j << 2)), 1);
 }
 
-/** The byte offset in g of the q-th cell of an i32 cell list. */
+/** The q-th row of an i32 row list. */
 // @ts-ignore: decorator
-@inline function listed(list: usize, q: usize): usize {
-  return <usize>load<i32>(list + (q << 2)) << 2;
+@inline function listedRow(list: usize, q: usize): i32 {
+  return load<i32>(list + (q << 2));
 }
 
 /** |w| below which the LTP takes exp(−w) as exp32 (the JS reference's LTP_EXP32_RANGE). */
@@ -544,14 +544,21 @@ const LTP_EXP32_RANGE: f32 = 80;
 }
 
 /**
- * The ideal rule's LTP on four cells at byte offsets o0..o3 of g (lanes may repeat a cell): the
- * exps four lanes at a time in float32, the step in float64, as the reference (IdealStdp).
+ * The ideal rule's LTP on the cells of rows i0..i3 in column k (lanes may repeat a cell): the
+ * exps four lanes at a time in float32, the step in float64, as the reference (IdealStdp). With
+ * `bits`, each cell's floor bit is set or cleared to match its new weight.
  */
 // @ts-ignore: decorator
 @inline function ltpQuad(
-  o0: usize, o1: usize, o2: usize, o3: usize, eta: f64, c: f64, wMin: f64, wMax: f64,
+  i0: i32, i1: i32, i2: i32, i3: i32, k: i32, eta: f64, c: f64, wMin: f64, wMax: f64,
+  bits: bool,
 ): void {
   const g = gB;
+  const step = <usize>colsB;
+  const o0 = (<usize>i0 * step + <usize>k) << 2;
+  const o1 = (<usize>i1 * step + <usize>k) << 2;
+  const o2 = (<usize>i2 * step + <usize>k) << 2;
+  const o3 = (<usize>i3 * step + <usize>k) << 2;
   let x = v128.load32_zero(g + o0);
   x = v128.load32_lane(g + o1, x, 1);
   x = v128.load32_lane(g + o2, x, 2);
@@ -580,6 +587,53 @@ const LTP_EXP32_RANGE: f32 = 80;
   v128.store32_lane(g + o1, w, 1);
   v128.store32_lane(g + o2, w, 2);
   v128.store32_lane(g + o3, w, 3);
+  if (bits) {
+    setFloor(k, i0, <f64>f32x4.extract_lane(w, 0) == wMin);
+    setFloor(k, i1, <f64>f32x4.extract_lane(w, 1) == wMin);
+    setFloor(k, i2, <f64>f32x4.extract_lane(w, 2) == wMin);
+    setFloor(k, i3, <f64>f32x4.extract_lane(w, 3) == wMin);
+  }
+}
+
+// The ideal rule's floor bits: bit i % 32 of word k·FW + ⌊i/32⌋ (FW = ⌈rows/32⌉ words per column)
+// is set when w[i][k] equals wMin (floorWMin). An LTD step leaves such a cell where it is (w − η
+// clips back to wMin for η ≥ 0), so a clean column's LTD skips it without reading it: after some
+// training about half of the LTD cells sit there, each a cache line apart. A column's bits are
+// trusted only while floorOk[k] is set: stdpIdeal sets it after updating the column (every cell
+// of a clean column is then written or computed), `floorForget` clears it (IdealStdp.maskChanged,
+// IdealSynapses.setWeight), and a masked column never sets it.
+let floorB: usize = 0;
+let floorOkB: usize = 0;
+let floorWords: i32 = 0;
+let floorWMin: f64 = NaN;
+
+/** Bind the floor bits (u32 × cols·⌈rows/32⌉) and their per-column flags (u8 × cols). */
+export function bindFloor(floor: usize, ok: usize): void {
+  floorB = floor;
+  floorOkB = ok;
+  floorWords = (rowsB + 31) >> 5;
+  floorForget(-1);
+}
+
+/** Forget the floor bits of column k (of every column if k < 0). */
+export function floorForget(k: i32): void {
+  if (k < 0) memory.fill(floorOkB, 0, <usize>colsB);
+  else store<u8>(floorOkB + <usize>k, 0);
+}
+
+/** The address of the floor word of column k holding row i's bit. */
+// @ts-ignore: decorator
+@inline function floorWordAt(k: i32, i: i32): usize {
+  return floorB + ((<usize>k * <usize>floorWords + <usize>(i >> 5)) << 2);
+}
+
+/** Set (on) or clear row i's floor bit in column k. */
+// @ts-ignore: decorator
+@inline function setFloor(k: i32, i: i32, on: bool): void {
+  const p = floorWordAt(k, i);
+  const bit = <u32>1 << <u32>(i & 31);
+  const w = load<u32>(p);
+  store<u32>(p, on ? w | bit : w & ~bit);
 }
 
 /**
@@ -610,47 +664,68 @@ export function stdpIdeal(
   const N = rowsB;
   const step = <usize>colsB;
   const mask = maskB;
+  const list = scratchB;
+  if (masked) {
+    store<u8>(floorOkB + <usize>k, 0); // a masked column keeps no floor bits
+  } else if (wMin != floorWMin) {
+    floorForget(-1);
+    floorWMin = wMin;
+  }
+  // A clean column whose floor bits are trusted skips its floor cells' LTD (see floorB); one
+  // that is not has its bits rebuilt from the values this update writes.
+  const trusted = !masked && eta >= 0 && load<u8>(floorOkB + <usize>k) != 0;
+  if (!masked && !trusted) memory.fill(floorWordAt(k, 0), 0, <usize>floorWords << 2);
   // The cells to update are listed first, without branches (each list entry is written, and the
   // count advances only for a cell that qualifies), then updated in the same order as a loop
   // that skips the others: once pruning has frozen a random half of a column, a branch on the
   // mask is mispredicted every other cell.
-  const list = scratchB;
-  // LTP: the unfrozen active cells, in pairs (a last odd one paired with itself).
+  // LTP: the unfrozen active rows.
   let m: usize = 0;
   for (let j = 0; j < count; j++) {
-    const cell = <usize>load<i32>(idxB + (<usize>j << 2)) * step + <usize>k;
-    store<i32>(list + (m << 2), <i32>cell);
-    m += masked ? <usize>(load<u8>(mask + cell) == 0) : 1;
+    const i = load<i32>(idxB + (<usize>j << 2));
+    store<i32>(list + (m << 2), i);
+    m += masked ? <usize>(load<u8>(mask + <usize>i * step + <usize>k) == 0) : 1;
   }
   // Four cells at a time; the last one to three repeat the last cell in the spare lanes.
   let q: usize = 0;
   for (; q + 3 < m; q += 4)
     ltpQuad(
-      listed(list, q), listed(list, q + 1), listed(list, q + 2), listed(list, q + 3),
-      eta, c, wMin, wMax,
+      listedRow(list, q), listedRow(list, q + 1), listedRow(list, q + 2), listedRow(list, q + 3),
+      k, eta, c, wMin, wMax, !masked,
     );
   if (q < m) {
-    const a = listed(list, q);
-    const b = q + 1 < m ? listed(list, q + 1) : a;
-    const d = q + 2 < m ? listed(list, q + 2) : b;
-    ltpQuad(a, b, d, d, eta, c, wMin, wMax);
+    const a = listedRow(list, q);
+    const b = q + 1 < m ? listedRow(list, q + 1) : a;
+    const d = q + 2 < m ? listedRow(list, q + 2) : b;
+    ltpQuad(a, b, d, d, k, eta, c, wMin, wMax, !masked);
   }
   const ltp = <i32>m;
   // LTD: the other unfrozen cells.
   if (!masked) {
-    // A clean column: the inactive rows, sixteen flags at a time as a bit mask, in row order.
+    // A clean column: the inactive rows, sixteen flags at a time as a bit mask, in row order;
+    // every one is an LTD update (counted), but a trusted floor cell is left as it is.
     let d = 0;
     for (let base = 0; base < N; base += 16) {
-      let m = ~<u32>i8x16.bitmask(i8x16.ne(v128.load(flagsB + <usize>base), i8x16.splat(0)));
-      m &= base + 16 > N ? (<u32>1 << <u32>(N - base)) - 1 : 0xffff;
-      d += <i32>popcnt(m);
+      let all = ~<u32>i8x16.bitmask(i8x16.ne(v128.load(flagsB + <usize>base), i8x16.splat(0)));
+      all &= base + 16 > N ? (<u32>1 << <u32>(N - base)) - 1 : 0xffff;
+      d += <i32>popcnt(all);
+      const fw = floorWordAt(k, base);
+      const shift = <u32>(base & 16);
+      let m = trusted ? all & ~(load<u32>(fw) >> shift) : all;
+      let floor: u32 = 0;
       while (m != 0) {
-        const p = gB + ((<usize>(base + <i32>ctz(m)) * step + <usize>k) << 2);
+        const b = ctz(m);
+        const p = gB + ((<usize>(base + <i32>b) * step + <usize>k) << 2);
         const y = <f64>load<f32>(p) - eta;
-        store<f32>(p, <f32>(y < wMin ? wMin : y > wMax ? wMax : y));
+        const w = <f32>(y < wMin ? wMin : y > wMax ? wMax : y);
+        store<f32>(p, w);
+        floor |= <u32>(<f64>w == wMin) << b;
         m &= m - 1;
       }
+      if (floor != 0) store<u32>(fw, load<u32>(fw) | (floor << shift));
     }
+    // η ≥ 0 keeps a floor cell's LTD a no-op (false for a NaN η too).
+    store<u8>(floorOkB + <usize>k, <u8>(eta >= 0));
     ltdG = d;
     return ltp;
   }
@@ -659,13 +734,9 @@ export function stdpIdeal(
   let j = <usize>k;
   for (let i = 0; i < N; i++, j += step) {
     store<i32>(list + (d << 2), <i32>j);
-    if (masked) {
-      const f = load<u8>(mask + j);
-      if (counting) frozen += <i32>(f != 0);
-      d += <usize>((f | load<u8>(flagsB + <usize>i)) == 0);
-    } else {
-      d += <usize>(load<u8>(flagsB + <usize>i) == 0);
-    }
+    const f = load<u8>(mask + j);
+    if (counting) frozen += <i32>(f != 0);
+    d += <usize>((f | load<u8>(flagsB + <usize>i)) == 0);
   }
   for (let q: usize = 0; q < d; q++) {
     const p = gB + (<usize>load<i32>(list + (q << 2)) << 2);
