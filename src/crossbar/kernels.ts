@@ -172,9 +172,9 @@ export interface TrainKernel {
   readSum(): number;
   /**
    * The ideal rule on column k (see ./wasm/train.ts). `frozen`: column k's number of frozen
-   * cells, or −1 to count them (read with frozenCount). A clean column skips the LTD of cells it
-   * knows to sit at wMin (floor bits, kept per column from its last update): call floorForget
-   * after writing weights other than through stdpIdeal.
+   * cells, or −1 to count them (read with frozenCount). A column skips the LTD of cells it knows
+   * to sit at wMin, and reads its frozen cells from bits (both kept per column from its last
+   * update): call floorForget after writing weights or the mask other than through stdpIdeal.
    */
   stdpIdeal(
     k: number,
@@ -203,7 +203,10 @@ export interface TrainKernel {
    */
   devicePulseColumn(k: number, count: number, frac: number, logq: number, frozen: number): number;
   ltdCount(): number;
-  /** Forget column k's floor bits (every column's if k < 0): its weights were written elsewhere. */
+  /**
+   * Forget column k's floor and frozen bits (every column's if k < 0): its weights or mask were
+   * written elsewhere.
+   */
   floorForget(k: number): void;
   /**
    * The frozen cells of the column of the last stdpIdeal, devicePulses (base 0) or
@@ -309,7 +312,7 @@ interface WasmExports {
     dirtyFlags: number,
   ): void;
   spikeWinnerSince: TrainKernel['spikeWinnerSince'];
-  bindFloor(bits: number, ok: number): void;
+  bindFloor(bits: number, frozen: number, ok: number): void;
   floorForget(k: number): void;
   activeCount(): number;
   potentialsReset(): void;
@@ -451,7 +454,7 @@ interface Layout {
   rng: number;
   last: number;
   /** The ideal rule's floor bits and their per-column flags (see bindFloor in ./wasm/train.ts). */
-  floor: { bits: number; ok: number };
+  floor: { bits: number; frozen: number; ok: number };
   /** The incremental potentials' scratch (see bindPotentials in ./wasm/train.ts). */
   potentials: {
     pot: number;
@@ -505,6 +508,7 @@ function layoutOf(rows: number, cols: number, withDevices: boolean): Layout {
   const dirty = take(cols * 4);
   const dirtyFlags = take(cols);
   const floor = take(cols * Math.ceil(rows / 32) * 4);
+  const frozenBits = take(cols * Math.ceil(rows / 32) * 4);
   const floorOk = take(cols);
   let device: Layout['device'] = null;
   if (withDevices) {
@@ -535,7 +539,7 @@ function layoutOf(rows: number, cols: number, withDevices: boolean): Layout {
     rng,
     last,
     potentials,
-    floor: { bits: floor, ok: floorOk },
+    floor: { bits: floor, frozen: frozenBits, ok: floorOk },
     device,
     bytes: at,
   };
@@ -582,7 +586,7 @@ function bindTrain(
     L.v, // the dense read's input vector, idle while training: stdpIdeal's scratch
   );
   const P = L.potentials;
-  fns.bindFloor(L.floor.bits, L.floor.ok);
+  fns.bindFloor(L.floor.bits, L.floor.frozen, L.floor.ok);
   fns.bindPotentials(P.pot, P.ex, P.held, P.enter, P.leave, P.dirty, P.dirtyFlags);
   return {
     idx: new Int32Array(buf, L.idx, rows),

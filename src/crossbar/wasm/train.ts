@@ -545,13 +545,12 @@ const LTP_EXP32_RANGE: f32 = 80;
 
 /**
  * The ideal rule's LTP on the cells of rows i0..i3 in column k (lanes may repeat a cell): the
- * exps four lanes at a time in float32, the step in float64, as the reference (IdealStdp). With
- * `bits`, each cell's floor bit is set or cleared to match its new weight.
+ * exps four lanes at a time in float32, the step in float64, as the reference (IdealStdp); each
+ * cell's floor bit is set or cleared to match its new weight.
  */
 // @ts-ignore: decorator
 @inline function ltpQuad(
   i0: i32, i1: i32, i2: i32, i3: i32, k: i32, eta: f64, c: f64, wMin: f64, wMax: f64,
-  bits: bool,
 ): void {
   const g = gB;
   const step = <usize>colsB;
@@ -587,29 +586,33 @@ const LTP_EXP32_RANGE: f32 = 80;
   v128.store32_lane(g + o1, w, 1);
   v128.store32_lane(g + o2, w, 2);
   v128.store32_lane(g + o3, w, 3);
-  if (bits) {
-    setFloor(k, i0, <f64>f32x4.extract_lane(w, 0) == wMin);
-    setFloor(k, i1, <f64>f32x4.extract_lane(w, 1) == wMin);
-    setFloor(k, i2, <f64>f32x4.extract_lane(w, 2) == wMin);
-    setFloor(k, i3, <f64>f32x4.extract_lane(w, 3) == wMin);
-  }
+  setFloor(k, i0, <f64>f32x4.extract_lane(w, 0) == wMin);
+  setFloor(k, i1, <f64>f32x4.extract_lane(w, 1) == wMin);
+  setFloor(k, i2, <f64>f32x4.extract_lane(w, 2) == wMin);
+  setFloor(k, i3, <f64>f32x4.extract_lane(w, 3) == wMin);
 }
 
 // The ideal rule's floor bits: bit i % 32 of word k·FW + ⌊i/32⌋ (FW = ⌈rows/32⌉ words per column)
 // is set when w[i][k] equals wMin (floorWMin). An LTD step leaves such a cell where it is (w − η
-// clips back to wMin for η ≥ 0), so a clean column's LTD skips it without reading it: after some
+// clips back to wMin for η ≥ 0), so the LTD skips it without reading it: after some
 // training about half of the LTD cells sit there, each a cache line apart. A column's bits are
 // trusted only while floorOk[k] is set: stdpIdeal sets it after updating the column (every cell
-// of a clean column is then written or computed), `floorForget` clears it (IdealStdp.maskChanged,
-// IdealSynapses.setWeight), and a masked column never sets it.
+// of the column is then written; a frozen cell's bit is never read), and `floorForget` clears it
+// (IdealStdp.maskChanged, which also covers a changed mask, and IdealSynapses.setWeight).
 let floorB: usize = 0;
+/** The frozen cells as bits, laid out as floorB, trusted with them (a masked column's). */
+let frozenBitsB: usize = 0;
 let floorOkB: usize = 0;
 let floorWords: i32 = 0;
 let floorWMin: f64 = NaN;
 
-/** Bind the floor bits (u32 × cols·⌈rows/32⌉) and their per-column flags (u8 × cols). */
-export function bindFloor(floor: usize, ok: usize): void {
+/**
+ * Bind the floor bits and the frozen bits (u32 × cols·⌈rows/32⌉ each) and their per-column
+ * flags (u8 × cols).
+ */
+export function bindFloor(floor: usize, frozen: usize, ok: usize): void {
   floorB = floor;
+  frozenBitsB = frozen;
   floorOkB = ok;
   floorWords = (rowsB + 31) >> 5;
   floorForget(-1);
@@ -625,6 +628,12 @@ export function floorForget(k: i32): void {
 // @ts-ignore: decorator
 @inline function floorWordAt(k: i32, i: i32): usize {
   return floorB + ((<usize>k * <usize>floorWords + <usize>(i >> 5)) << 2);
+}
+
+/** The address of the frozen-bits word of column k holding row i's bit. */
+// @ts-ignore: decorator
+@inline function frozenWordAt(k: i32, i: i32): usize {
+  return frozenBitsB + ((<usize>k * <usize>floorWords + <usize>(i >> 5)) << 2);
 }
 
 /** Set (on) or clear row i's floor bit in column k. */
@@ -663,88 +672,83 @@ export function stdpIdeal(
   setFlags(count);
   const N = rowsB;
   const step = <usize>colsB;
-  const mask = maskB;
   const list = scratchB;
-  if (masked) {
-    store<u8>(floorOkB + <usize>k, 0); // a masked column keeps no floor bits
-  } else if (wMin != floorWMin) {
+  if (wMin != floorWMin) {
     floorForget(-1);
     floorWMin = wMin;
   }
-  // A clean column whose floor bits are trusted skips its floor cells' LTD (see floorB); one
-  // that is not has its bits rebuilt from the values this update writes.
-  const trusted = !masked && eta >= 0 && load<u8>(floorOkB + <usize>k) != 0;
-  if (!masked && !trusted) memory.fill(floorWordAt(k, 0), 0, <usize>floorWords << 2);
-  // The cells to update are listed first, without branches (each list entry is written, and the
-  // count advances only for a cell that qualifies), then updated in the same order as a loop
-  // that skips the others: once pruning has frozen a random half of a column, a branch on the
-  // mask is mispredicted every other cell.
-  // LTP: the unfrozen active rows.
+  // A column whose bits are trusted (see floorB) has its frozen cells as bits and skips its
+  // floor cells' LTD; one that is not has its frozen bits read from the mask (a masked column)
+  // and its floor bits rebuilt from the values this update writes (every unfrozen cell; a
+  // frozen cell's floor bit is never read).
+  // floorOk[k]: 0 not trusted, 1 trusted without frozen bits, 2 with them (read from the mask).
+  const ok = load<u8>(floorOkB + <usize>k);
+  const trusted = eta >= 0 && (masked ? ok == 2 : ok != 0);
+  if (!trusted) {
+    memory.fill(floorWordAt(k, 0), 0, <usize>floorWords << 2);
+    memory.fill(frozenWordAt(k, 0), 0, <usize>floorWords << 2);
+    if (masked) {
+      let j = <usize>k;
+      for (let i = 0; i < N; i++, j += step)
+        if (load<u8>(maskB + j) != 0) {
+          const p = frozenWordAt(k, i);
+          store<u32>(p, load<u32>(p) | (<u32>1 << <u32>(i & 31)));
+        }
+    }
+  }
+  // LTP: the unfrozen active rows, listed without branches, four cells at a time (the last one
+  // to three repeat the last cell in the spare lanes).
   let m: usize = 0;
   for (let j = 0; j < count; j++) {
     const i = load<i32>(idxB + (<usize>j << 2));
     store<i32>(list + (m << 2), i);
-    m += masked ? <usize>(load<u8>(mask + <usize>i * step + <usize>k) == 0) : 1;
+    m += masked ? <usize>(((load<u32>(frozenWordAt(k, i)) >>> <u32>(i & 31)) & 1) ^ 1) : 1;
   }
-  // Four cells at a time; the last one to three repeat the last cell in the spare lanes.
   let q: usize = 0;
   for (; q + 3 < m; q += 4)
     ltpQuad(
       listedRow(list, q), listedRow(list, q + 1), listedRow(list, q + 2), listedRow(list, q + 3),
-      k, eta, c, wMin, wMax, !masked,
+      k, eta, c, wMin, wMax,
     );
   if (q < m) {
     const a = listedRow(list, q);
     const b = q + 1 < m ? listedRow(list, q + 1) : a;
     const d = q + 2 < m ? listedRow(list, q + 2) : b;
-    ltpQuad(a, b, d, d, k, eta, c, wMin, wMax, !masked);
+    ltpQuad(a, b, d, d, k, eta, c, wMin, wMax);
   }
   const ltp = <i32>m;
-  // LTD: the other unfrozen cells.
-  if (!masked) {
-    // A clean column: the inactive rows, sixteen flags at a time as a bit mask, in row order;
-    // every one is an LTD update (counted), but a trusted floor cell is left as it is.
-    let d = 0;
-    for (let base = 0; base < N; base += 16) {
-      let all = ~<u32>i8x16.bitmask(i8x16.ne(v128.load(flagsB + <usize>base), i8x16.splat(0)));
-      all &= base + 16 > N ? (<u32>1 << <u32>(N - base)) - 1 : 0xffff;
-      d += <i32>popcnt(all);
-      const fw = floorWordAt(k, base);
-      const shift = <u32>(base & 16);
-      let m = trusted ? all & ~(load<u32>(fw) >> shift) : all;
-      let floor: u32 = 0;
-      while (m != 0) {
-        const b = ctz(m);
-        const p = gB + ((<usize>(base + <i32>b) * step + <usize>k) << 2);
-        const y = <f64>load<f32>(p) - eta;
-        const w = <f32>(y < wMin ? wMin : y > wMax ? wMax : y);
-        store<f32>(p, w);
-        floor |= <u32>(<f64>w == wMin) << b;
-        m &= m - 1;
-      }
-      if (floor != 0) store<u32>(fw, load<u32>(fw) | (floor << shift));
-    }
-    // η ≥ 0 keeps a floor cell's LTD a no-op (false for a NaN η too).
-    store<u8>(floorOkB + <usize>k, <u8>(eta >= 0));
-    ltdG = d;
-    return ltp;
-  }
-  let d: usize = 0;
+  // LTD: the unfrozen inactive rows, sixteen at a time as bit masks, in row order; every one is
+  // an LTD update (counted), but a trusted floor cell is left as it is.
+  let d = 0;
   let frozen = 0;
-  let j = <usize>k;
-  for (let i = 0; i < N; i++, j += step) {
-    store<i32>(list + (d << 2), <i32>j);
-    const f = load<u8>(mask + j);
-    if (counting) frozen += <i32>(f != 0);
-    d += <usize>((f | load<u8>(flagsB + <usize>i)) == 0);
+  for (let base = 0; base < N; base += 16) {
+    const shift = <u32>(base & 16);
+    let all = ~<u32>i8x16.bitmask(i8x16.ne(v128.load(flagsB + <usize>base), i8x16.splat(0)));
+    all &= base + 16 > N ? (<u32>1 << <u32>(N - base)) - 1 : 0xffff;
+    if (masked) {
+      const fr = (load<u32>(frozenWordAt(k, base)) >>> shift) & 0xffff;
+      if (counting) frozen += <i32>popcnt(fr);
+      all &= ~fr;
+    }
+    d += <i32>popcnt(all);
+    const fw = floorWordAt(k, base);
+    let left = trusted ? all & ~(load<u32>(fw) >>> shift) : all;
+    let floor: u32 = 0;
+    while (left != 0) {
+      const b = ctz(left);
+      const p = gB + ((<usize>(base + <i32>b) * step + <usize>k) << 2);
+      const y = <f64>load<f32>(p) - eta;
+      const w = <f32>(y < wMin ? wMin : y > wMax ? wMax : y);
+      store<f32>(p, w);
+      floor |= <u32>(<f64>w == wMin) << b;
+      left &= left - 1;
+    }
+    if (floor != 0) store<u32>(fw, load<u32>(fw) | (floor << shift));
   }
-  for (let q: usize = 0; q < d; q++) {
-    const p = gB + (<usize>load<i32>(list + (q << 2)) << 2);
-    const y = <f64>load<f32>(p) - eta;
-    store<f32>(p, <f32>(y < wMin ? wMin : y > wMax ? wMax : y));
-  }
+  // η ≥ 0 keeps a floor cell's LTD a no-op (false for a NaN η too).
+  store<u8>(floorOkB + <usize>k, eta >= 0 ? (masked ? 2 : 1) : 0);
   if (counting) frozenG = frozen;
-  ltdG = <i32>d;
+  ltdG = d;
   return ltp;
 }
 
