@@ -41,11 +41,11 @@ export interface LearningRule {
   /**
    * The frozen mask or the weights have changed outside the rule: in column `k`, or anywhere
    * when `k` is omitted. The rules keep each column's number of frozen cells between updates,
-   * and the ideal rule in WebAssembly which of a clean column's cells sit at w_min (their LTD is
-   * a no-op it skips), so call this after changing the mask, or after writing weights other than
-   * through `setWeight`: until then the ideal rule would update a newly frozen cell of a column
-   * it knew to have none, or skip the LTD of a cell it last saw at w_min, and the device rule
-   * would miscount its updates (never its pulses). A `Trainer` calls it at the start of every
+   * and the ideal rule in WebAssembly which of each column's cells are frozen and which sit at
+   * w_min (their LTD is a no-op it skips), so call this after changing the mask, or after
+   * writing weights other than through `setWeight`: until then the ideal rule would update a
+   * newly frozen cell, or skip the LTD of a cell it last saw at w_min, and the device rule would
+   * miscount its updates (never its pulses). A `Trainer` calls it at the start of every
    * `train()`, whenever its run lets other code in (progress reports, yields to the event loop)
    * and for each column its pruner freezes.
    */

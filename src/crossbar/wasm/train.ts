@@ -4,12 +4,13 @@
 // scratch vectors and binds them once (`bindTrain`); nothing is bounds-checked here.
 //
 // Every kernel computes exactly what its JS reference computes (src/network/softmax.ts,
-// src/learning/stdp.ts), with the same float64 (and float32) operations in the same order, so
-// training gives bit-identical results on either path:
+// src/learning/stdp.ts), with the same float64 (and float32) operations in the same order:
 // - `spikeWinner`: the gather of the active rows (./read.ts), the read transform of the weight
-//   store, the softmax over u_k − max with a float32 exp four lanes at a time (emulated in JS
-//   with Math.fround), and the winner draw by block prefix sums for a uniform the host drew;
-// - `stdpIdeal`: the float STDP of one output's column;
+//   store, and the softmax draw over u_k − max by rejection from a float32 bound of the exp
+//   four lanes at a time (emulated in JS with Math.fround), candidates by block prefix sums,
+//   with uniforms the host drew;
+// - `stdpIdeal`: the float STDP of one output's column (with floor and frozen bits that skip
+//   work, not change it);
 // - `devicePulses`: the device rule's pulse counts for one column, drawn from the host's
 //   `pulses` stream (xoshiro128** as Rng.uint32, logarithms by fdlibm's log, which is V8's);
 // - `encode`: the Poisson encoding of one image.
@@ -285,17 +286,19 @@ export function expFdlibm(x: f64): f64 {
 
 /**
  * One output spike: u_k = read of the `count` active rows listed at idx (+ the weight store's
- * transform), plus bias[k] + biasOffset; then the winner of softmax(u) for the uniform `u01`.
+ * transform), plus bias[k] + biasOffset; then the first attempt of the winner's draw from
+ * softmax(u) with the uniforms u01 and u2: the winner, or −1 if rejected (then `redraw`).
  * `device` 0: u_k = Σ g (ideal weights). 1: o_k = (Σ g)·vr, u_k = a·count + s·o_k, and Σ o_k
- * (float64, added in k order as the read reference adds it) is kept for `readSum`. The biases
- * b_k are the f64 × cols at `bias` (the bound scratch, or the owner's biases). Exactly the JS reference (softmaxDraw):
+ * (float64, in four running sums: outputs k mod 4) is kept for `readSum`. The biases b_k are the
+ * f64 × cols at `bias` (the bound scratch, or the owner's biases). Exactly the JS reference
+ * (softmaxDraw):
  * - u_k two lanes at a time (the same float64 operations per element), and its max over two
  *   pairs of lanes: `pmax` is the reference's `if (v > max) max = v`, and the max of a set does
  *   not depend on the order (up to the sign of a zero max, which no u_k − max can tell apart);
- * - exp32 of float32(u_k − max) four lanes at a time (blocks of four outputs), each block's
- *   float32 sum and the blocks' float64 prefix sums in block order; then a binary search for
- *   the first block whose prefix sum exceeds u01 · Σ (the prefix sums never decrease) and a
- *   scan of that block. Leaves e_k in out and the prefix sums in u.
+ * - x_k = float32(u_k − max) and its bound32 four lanes at a time (blocks of four outputs), each
+ *   block's float32 sum of bounds and the blocks' float64 prefix sums in block order; then the
+ *   attempt (see pick). Forgets the held potentials. Leaves the bounds in out, x in ex and the
+ *   prefix sums in u.
  */
 export function spikeWinner(
   count: i32, device: i32, a: f64, s: f64, vr: f64, biasOffset: f64, u01: f64, u2: f64,
