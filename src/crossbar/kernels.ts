@@ -102,6 +102,22 @@ export interface ReadKernels {
 }
 
 /**
+ * @internal The draw's arguments of spikeWinner and spikeWinnerSince: the store's read transform
+ * (`device` 0 or 1, `a`, `s`, `vr`), the biases' common offset, the first attempt's two uniforms
+ * and the byte offset of the biases (bias or ownBias).
+ */
+export type SpikeDraw = [
+  device: number,
+  a: number,
+  s: number,
+  vr: number,
+  biasOffset: number,
+  u01: number,
+  u2: number,
+  biasAt: number,
+];
+
+/**
  * @internal The per-spike work of training in WebAssembly (./wasm/train.ts), on the same memory
  * and matrix as the gather. Views and functions, unchecked: callers pass valid rows and counts.
  */
@@ -115,7 +131,7 @@ export interface TrainKernel {
    * spikeWinner reads them in place (pass `ownBias.byteOffset`); nothing else writes them.
    */
   readonly ownBias: Float64Array;
-  /** The prefix sums of exp(u_k − max) after spikeWinner (cols entries). */
+  /** The prefix sums of the bounds of exp(u_k − max) after a draw (cols entries; see bound32). */
   readonly u: Float64Array;
   /** Frozen cells, row-major (for a crossbar, its mask). */
   readonly mask: Uint8Array;
@@ -131,21 +147,11 @@ export interface TrainKernel {
    * One output spike from the potentials held since the image's last spike (see
    * ./wasm/train.ts): idx = the rows with last[i] > since, in increasing order, the potentials
    * moved on by the rows that entered and left, then the first attempt of the softmax draw with
-   * the uniforms u01 and u2. Returns the winner, or −1 if the attempt was rejected (then call
-   * `redraw` with two new uniforms until it is not). The active count is activeCount(); the
-   * winner's column is marked changed.
+   * the uniforms u01 and u2 (see SpikeDraw). Returns the winner, or −1 if the attempt was
+   * rejected (then call `redraw` with two new uniforms until it is not). The active count is
+   * activeCount(); the winner's column is marked changed.
    */
-  spikeWinnerSince(
-    since: number,
-    device: number,
-    a: number,
-    s: number,
-    vr: number,
-    biasOffset: number,
-    u01: number,
-    u2: number,
-    biasAt: number,
-  ): number;
+  spikeWinnerSince(since: number, ...draw: SpikeDraw): number;
   /** Another attempt of the last draw (spikeWinner or spikeWinnerSince): the winner, or −1. */
   redraw(u01: number, u2: number): number;
   activeCount(): number;
@@ -155,20 +161,9 @@ export interface TrainKernel {
   potentialsColumn(k: number): void;
   /**
    * See ./wasm/train.ts: the gather of the `count` rows in idx, then the first attempt of the
-   * softmax draw (as spikeWinnerSince: −1 if rejected); forgets the held potentials. `biasAt` is
-   * the byte offset of the biases (bias or ownBias).
+   * softmax draw (as spikeWinnerSince: −1 if rejected); forgets the held potentials.
    */
-  spikeWinner(
-    count: number,
-    device: number,
-    a: number,
-    s: number,
-    vr: number,
-    biasOffset: number,
-    u01: number,
-    u2: number,
-    biasAt: number,
-  ): number;
+  spikeWinner(count: number, ...draw: SpikeDraw): number;
   readSum(): number;
   /**
    * The ideal rule on column k (see ./wasm/train.ts). `frozen`: column k's number of frozen
