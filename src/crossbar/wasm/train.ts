@@ -35,7 +35,7 @@ let flagsB: usize = 0;
 let pulsesB: usize = 0;
 let rngB: usize = 0;
 let lastB: usize = 0;
-/** Scratch of i32 × rows for stdpIdeal's cell lists (the dense read's input vector, idle then). */
+/** Scratch of i32 × rows for stdpIdeal's row lists (the dense read's input vector, idle then). */
 let scratchB: usize = 0;
 /** Σ of the column currents of the last device read (the host's energy figure). */
 let readSumG: f64 = 0;
@@ -654,7 +654,9 @@ export function floorForget(k: i32): void {
  * skipped. Returns the LTP count (LTD in `ltdCount`). Exactly IdealStdp.update: each cell sees the
  * same operations (the LTP cells four at a time, see ltpQuad), and cells do not interact.
  * `frozen`: the column's number of frozen cells if the caller knows it, or −1 to count them into
- * frozenG (see frozenCount); with 0 the mask is not read.
+ * frozenG (see frozenCount); with 0 the mask is not read. Cells the column's floor bits put at
+ * wMin are not read for their LTD (a no-op), and frozen cells come from its frozen bits (see
+ * floorB), both rebuilt when not trusted.
  */
 export function stdpIdeal(
   k: i32, count: i32, eta: f64, c: f64, wMin: f64, wMax: f64, frozen: i32,
