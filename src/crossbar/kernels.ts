@@ -502,8 +502,9 @@ function layoutOf(rows: number, cols: number, withDevices: boolean): Layout {
   const leave = take(rows * 4);
   const dirty = take(cols * 4);
   const dirtyFlags = take(cols);
-  const floor = take(cols * Math.ceil(rows / 32) * 4);
-  const frozenBits = take(cols * Math.ceil(rows / 32) * 4);
+  const bitBytes = cols * Math.ceil(rows / 32) * 4; // a bit per cell, a column's in whole words
+  const floor = take(bitBytes);
+  const frozenBits = take(bitBytes);
   const floorOk = take(cols);
   let device: Layout['device'] = null;
   if (withDevices) {

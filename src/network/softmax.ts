@@ -76,7 +76,7 @@ export interface Uniforms {
   float(): number;
 }
 
-let eScratch = new Float64Array(0);
+let gScratch = new Float64Array(0);
 let xScratch = new Float64Array(0);
 let pScratch = new Float64Array(0);
 
@@ -110,12 +110,12 @@ export function softmaxDraw(
     if (v > max) max = v;
   }
   const nb = (K + 3) >> 2;
-  if (eScratch.length < 4 * nb) {
-    eScratch = new Float64Array(4 * nb);
+  if (gScratch.length < 4 * nb) {
+    gScratch = new Float64Array(4 * nb);
     xScratch = new Float64Array(4 * nb);
     pScratch = new Float64Array(nb);
   }
-  const g = eScratch;
+  const g = gScratch;
   const x = xScratch;
   const P = pScratch;
   let sum = 0;

@@ -195,7 +195,6 @@ export class DeviceSynapses implements Synapses {
   /** w = a + b·G. */
   readonly a: number;
   readonly b: number;
-  private readonly vRead: number;
   /** The read transform of spikeWinner: w = a + (b/vr)·(Σ G·vr). */
   private readonly read: { device: number; a: number; s: number; vr: number };
 
@@ -220,8 +219,8 @@ export class DeviceSynapses implements Synapses {
     const { a, b } = offsetCoefficients(mapping);
     this.a = a;
     this.b = b;
-    this.vRead = crossbar.config.read.voltage;
-    this.read = { device: 1, a, s: b / this.vRead, vr: this.vRead };
+    const vr = crossbar.config.read.voltage;
+    this.read = { device: 1, a, s: b / vr, vr };
   }
 
   get train(): TrainKernel | null {
@@ -230,7 +229,7 @@ export class DeviceSynapses implements Synapses {
 
   sumActive(idx: Int32Array, count: number, out: Float64Array): void {
     this.crossbar.readSpikes(idx, count, out);
-    const s = this.b / this.vRead;
+    const { s } = this.read;
     const base = this.a * count;
     for (let k = 0; k < out.length; k++) out[k] = base + s * out[k]!;
   }

@@ -81,16 +81,16 @@ let enterB: usize = 0;
 let leaveB: usize = 0;
 let dirtyB: usize = 0;
 let dirtyFlagsB: usize = 0;
-/** Rows in the held sum, or −1 when `out` holds none (the next spike sums its rows afresh). */
+/** Rows in the held sum, or −1 when `pot` holds none (the next spike sums its rows afresh). */
 let heldCount: i32 = -1;
 let dirtyCount: i32 = 0;
 let activeG: i32 = 0;
 
 /**
  * Bind the incremental potentials' scratch: the sums (f32 × cols, in whole blocks of four), the
- * softmax's arguments (the same size), held
- * bits (a u16 per sixteen rows), the entering and leaving row lists (i32 × rows each), the changed columns
- * (i32 × cols) and their flags (u8 × cols).
+ * softmax's arguments (the same size), the held bits (a u16 per sixteen rows), the entering and
+ * leaving row lists (i32 × rows each), the changed columns (i32 × cols) and their flags
+ * (u8 × cols).
  */
 export function bindPotentials(
   pot: usize, ex: usize, held: usize, enter: usize, leave: usize, dirty: usize, dirtyFlags: usize,
@@ -129,13 +129,13 @@ export function activeCount(): i32 {
 
 /**
  * One output spike of WtaLayer.present from the held potentials: each changed column k is summed
- * afresh over the held rows (out_k = 0, then + g[i][k] for each held row i in list order, in
+ * afresh over the held rows (pot_k = 0, then + g[i][k] for each held row i in list order, in
  * float32); then idx = the rows i, in increasing order, whose last spike step last[i] > since;
- * out += the rows that entered (addRows, increasing order), out −= the rows that left (subRows,
- * increasing order), unless as many rows enter and leave as are active: then out = 0 + the
+ * pot += the rows that entered (addRows, increasing order), pot −= the rows that left (subRows,
+ * increasing order), unless as many rows enter and leave as are active: then pot = 0 + the
  * active rows, exactly spikeWinner's gather (always so for the image's first spike, and when no
- * row is active); then the softmax draw of spikeWinner. The winner's column is then marked changed
- * (its STDP update follows). Returns the winner; activeCount() gives the active count.
+ * row is active); then the first attempt of spikeWinner's draw (the winner, marked changed for
+ * its STDP update, or −1: see pick). activeCount() gives the active count.
  */
 export function spikeWinnerSince(
   since: i32, device: i32, a: f64, s: f64, vr: f64, biasOffset: f64, u01: f64, u2: f64,
@@ -205,10 +205,9 @@ export function spikeWinnerSince(
   }
   heldCount = <i32>n;
   activeG = <i32>n;
-  const winner = device != 0
+  return device != 0
     ? softmax(pot, <i32>n, true, a, s, vr, biasOffset, u01, u2, bias)
     : softmax(pot, <i32>n, false, a, s, vr, biasOffset, u01, u2, bias);
-  return winner;
 }
 
 /** p[0..K) = 0, and the padding to a whole block of four. */
@@ -448,9 +447,9 @@ export function exp32Lane(x0: f32, x1: f32, x2: f32, x3: f32, lane: i32): f32 {
     const hi = f32x4.demote_f64x2_zero(f64x2.sub(v128.load(p, 16), mx));
     const x = v128.shuffle<f32>(lo, hi, 0, 1, 4, 5);
     v128.store(exB + (<usize>j << 4), x);
-    const e = bound32x4(x);
-    v128.store(out + (<usize>j << 4), e);
-    const pairs = f32x4.add(e, v128.shuffle<f32>(e, e, 1, 0, 3, 2));
+    const g = bound32x4(x);
+    v128.store(out + (<usize>j << 4), g);
+    const pairs = f32x4.add(g, v128.shuffle<f32>(g, g, 1, 0, 3, 2));
     sum += <f64>(f32x4.extract_lane(pairs, 0) + f32x4.extract_lane(pairs, 2));
     store<f64>(u + (<usize>j << 3), sum);
   }
@@ -589,10 +588,10 @@ const LTP_EXP32_RANGE: f32 = 80;
   v128.store32_lane(g + o1, w, 1);
   v128.store32_lane(g + o2, w, 2);
   v128.store32_lane(g + o3, w, 3);
-  setFloor(k, i0, <f64>f32x4.extract_lane(w, 0) == wMin);
-  setFloor(k, i1, <f64>f32x4.extract_lane(w, 1) == wMin);
-  setFloor(k, i2, <f64>f32x4.extract_lane(w, 2) == wMin);
-  setFloor(k, i3, <f64>f32x4.extract_lane(w, 3) == wMin);
+  setBit(floorWordAt(k, i0), i0, <f64>f32x4.extract_lane(w, 0) == wMin);
+  setBit(floorWordAt(k, i1), i1, <f64>f32x4.extract_lane(w, 1) == wMin);
+  setBit(floorWordAt(k, i2), i2, <f64>f32x4.extract_lane(w, 2) == wMin);
+  setBit(floorWordAt(k, i3), i3, <f64>f32x4.extract_lane(w, 3) == wMin);
 }
 
 // The ideal rule's floor bits: bit i % 32 of word k·FW + ⌊i/32⌋ (FW = ⌈rows/32⌉ words per column)
@@ -621,28 +620,33 @@ export function bindFloor(floor: usize, frozen: usize, ok: usize): void {
   floorForget(-1);
 }
 
-/** Forget the floor bits of column k (of every column if k < 0). */
+/** Forget the floor and frozen bits of column k (of every column if k < 0). */
 export function floorForget(k: i32): void {
   if (k < 0) memory.fill(floorOkB, 0, <usize>colsB);
   else store<u8>(floorOkB + <usize>k, 0);
 }
 
-/** The address of the floor word of column k holding row i's bit. */
+/** The address of the word of column k holding row i's bit, in the bits at `bits` (see floorB). */
+// @ts-ignore: decorator
+@inline function bitWordAt(bits: usize, k: i32, i: i32): usize {
+  return bits + ((<usize>k * <usize>floorWords + <usize>(i >> 5)) << 2);
+}
+
+/** The floor word of column k holding row i's bit. */
 // @ts-ignore: decorator
 @inline function floorWordAt(k: i32, i: i32): usize {
-  return floorB + ((<usize>k * <usize>floorWords + <usize>(i >> 5)) << 2);
+  return bitWordAt(floorB, k, i);
 }
 
-/** The address of the frozen-bits word of column k holding row i's bit. */
+/** The frozen-bits word of column k holding row i's bit. */
 // @ts-ignore: decorator
 @inline function frozenWordAt(k: i32, i: i32): usize {
-  return frozenBitsB + ((<usize>k * <usize>floorWords + <usize>(i >> 5)) << 2);
+  return bitWordAt(frozenBitsB, k, i);
 }
 
-/** Set (on) or clear row i's floor bit in column k. */
+/** Set (on) or clear row i's bit in the word at p. */
 // @ts-ignore: decorator
-@inline function setFloor(k: i32, i: i32, on: bool): void {
-  const p = floorWordAt(k, i);
+@inline function setBit(p: usize, i: i32, on: bool): void {
   const bit = <u32>1 << <u32>(i & 31);
   const w = load<u32>(p);
   store<u32>(p, on ? w | bit : w & ~bit);
@@ -695,10 +699,7 @@ export function stdpIdeal(
     if (masked) {
       let j = <usize>k;
       for (let i = 0; i < N; i++, j += step)
-        if (load<u8>(maskB + j) != 0) {
-          const p = frozenWordAt(k, i);
-          store<u32>(p, load<u32>(p) | (<u32>1 << <u32>(i & 31)));
-        }
+        if (load<u8>(maskB + j) != 0) setBit(frozenWordAt(k, i), i, true);
     }
   }
   // LTP: the unfrozen active rows, listed without branches, four cells at a time (the last one
